@@ -1,0 +1,7 @@
+/**
+ * aio4j: Python's asyncio model for Java. The public API is the package {@code org.aio4j}; start at
+ * {@link org.aio4j.Aio}.
+ */
+module org.aio4j {
+    exports org.aio4j;
+}

@@ -1,0 +1,394 @@
+package org.aio4j;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The entry points of aio4j: Python's {@code asyncio} module functions in Java case.
+ *
+ * <pre>{@code
+ * import static org.aio4j.Aio.*;
+ *
+ * String result = Aio.run(async(() -> {
+ *     Task<String> a = createTask(async(() -> { sleep(1.0); return "a"; }));
+ *     Task<String> b = createTask(async(() -> { sleep(1.0); return "b"; }));
+ *     return await(a) + await(b);          // ~1 s, not 2: the tasks overlap
+ * }));
+ * }</pre>
+ *
+ * <p>A coroutine is ordinary Java code that runs on its event loop's thread until it calls
+ * {@link #await} on something that is not done; then it suspends and the loop runs other work.
+ * {@code await} is a static call usable at any depth of the coroutine's call stack. It can only be
+ * called inside a coroutine (a body run by {@link #run}, by a {@link Task}, or awaited by one);
+ * elsewhere it throws {@link IllegalStateException}, as Python refuses {@code await} outside
+ * {@code async def}.
+ *
+ * <p>Durations are {@code double} seconds (like Python) or {@link Duration}. Exceptions are
+ * unchecked in signatures; checked exceptions thrown by coroutine bodies propagate through
+ * {@code await} unchanged.
+ */
+public final class Aio {
+    private Aio() {
+    }
+
+    // ================================================================ running
+
+    /**
+     * Runs {@code main} on a new event loop on this thread and returns its result (Python's
+     * {@code asyncio.run}): the coroutine runs as the main task; when it ends, the tasks still pending
+     * are cancelled and awaited, the default executor is shut down and the loop closed.
+     *
+     * @throws IllegalStateException if called from a running event loop (inside a coroutine, await
+     *                               instead)
+     */
+    public static <T> T run(Coro<T> main) {
+        try (Runner runner = Runner.create()) {
+            return runner.run(main);
+        }
+    }
+
+    /** Like {@link #run(Coro)}, with the loop's debug mode set to {@code debug}. */
+    public static <T> T run(Coro<T> main, boolean debug) {
+        try (Runner runner = Runner.create()) {
+            runner.getLoop().setDebug(debug);
+            return runner.run(main);
+        }
+    }
+
+    /** How tasks suspend on this JVM; see {@link StrandMode}. */
+    public static StrandMode strandMode() {
+        return Strands.MODE;
+    }
+
+    // ================================================================ coroutines
+
+    /** Makes a coroutine object from {@code body}; it does not run until awaited or wrapped in a task. */
+    public static <T> Coro<T> async(AsyncSupplier<T> body) {
+        return newCoro(requireBody(body), body, null);
+    }
+
+    /** Makes a named coroutine object (the name appears in reports and task descriptions). */
+    public static <T> Coro<T> async(String name, AsyncSupplier<T> body) {
+        return newCoro(requireBody(body), body, name);
+    }
+
+    /** Makes a coroutine object from a body that returns nothing; it yields {@code null}. */
+    public static Coro<Void> async(AsyncRunnable body) {
+        requireBody(body);
+        return newCoro(() -> {
+            body.run();
+            return null;
+        }, body, null);
+    }
+
+    /** Makes a named coroutine object from a body that returns nothing. */
+    public static Coro<Void> async(String name, AsyncRunnable body) {
+        requireBody(body);
+        return newCoro(() -> {
+            body.run();
+            return null;
+        }, body, name);
+    }
+
+    private static <B> B requireBody(B body) {
+        if (body == null) {
+            throw new NullPointerException("async(null): pass the coroutine's body as a lambda");
+        }
+        return body;
+    }
+
+    private static <T> Coro<T> newCoro(AsyncSupplier<T> body, Object source, String name) {
+        EventLoop loop = EventLoop.current();
+        Coro<T> c = new Coro<>(body, source, name, loop != null ? loop.debug : debugDefault());
+        if (loop != null && loop.isRunning()) {
+            loop.coroCreated(c);
+        } else {
+            c.watch();
+        }
+        return c;
+    }
+
+    /**
+     * Waits for {@code awaitable} and returns its result: a {@link Coro} runs inline in the current
+     * task; a {@link Future} or {@link Task} suspends the current task until it is done.
+     *
+     * @throws IllegalStateException outside a coroutine
+     * @throws CancelledError if the current task is cancelled while waiting, or the awaited future was
+     *                        cancelled
+     */
+    public static <T> T await(Awaitable<T> awaitable) {
+        Strand s = currentStrandOrThrow("await");
+        if (awaitable instanceof Future<T> f) {
+            return s.task.awaitFuture(f);
+        }
+        if (awaitable instanceof Coro<T> c) {
+            return c.run();
+        }
+        if (awaitable == null) {
+            throw new NullPointerException("await(null): pass a coroutine, a future or a task");
+        }
+        return awaitable.await();
+    }
+
+    /**
+     * Waits for a {@link CompletionStage} (a {@link CompletableFuture} from any Java library) and
+     * returns its value. Its failure is rethrown unwrapped (the cause of a
+     * {@link CompletionException}). Cancelling the awaiting task cancels the stage.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> T await(CompletionStage<T> stage) {
+        Strand s = currentStrandOrThrow("await");
+        return s.task.awaitFuture(wrapFuture(s.loop, stage));
+    }
+
+    /**
+     * A future of the running loop that completes when {@code stage} does (Python's
+     * {@code asyncio.wrap_future}). Cancelling the future cancels the stage.
+     */
+    public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
+        return wrapFuture(runningLoop(), stage);
+    }
+
+    static <T> Future<T> wrapFuture(EventLoop loop, CompletionStage<T> stage) {
+        if (stage == null) {
+            throw new NullPointerException("await(null): pass a coroutine, a future or a task");
+        }
+        Future<T> f = new Future<>(loop);
+        CompletableFuture<T> cf = stage instanceof CompletableFuture<T> c ? c : null;
+        if (cf != null && cf.isDone()) {
+            settleFrom(f, cf);
+            return f;
+        }
+        loop.foreignStarted();
+        stage.whenComplete((value, failure) -> {
+            Runnable settle = () -> {
+                if (!f.done()) {
+                    loop.foreignEnded();
+                    if (failure != null) {
+                        Throwable cause = unwrap(failure);
+                        if (cause instanceof CancellationException) {
+                            f.cancel();
+                        } else {
+                            f.setException(cause);
+                        }
+                    } else {
+                        f.setResult(value);
+                    }
+                }
+            };
+            if (loop.isLoopThread()) {
+                settle.run();
+            } else {
+                try {
+                    loop.callSoonThreadsafe(settle);
+                } catch (IllegalStateException closed) {
+                    // the loop is gone; nobody waits for this result any more
+                }
+            }
+        });
+        f.addCallback((java.util.function.Consumer<Future<T>>) done -> {
+            if (done.cancelled()) {
+                loop.foreignEnded();
+                CompletableFuture<T> target = cf;
+                if (target == null) {
+                    try {
+                        target = stage.toCompletableFuture();
+                    } catch (UnsupportedOperationException e) {
+                        return; // a stage that cannot be cancelled
+                    }
+                }
+                target.cancel(false);
+            }
+        });
+        return f;
+    }
+
+    private static <T> void settleFrom(Future<T> f, CompletableFuture<T> cf) {
+        try {
+            f.setResult(cf.get());
+        } catch (ExecutionException e) {
+            f.setException(unwrap(e.getCause()));
+        } catch (CancellationException e) {
+            f.cancel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.setException(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ================================================================ tasks
+
+    /** Wraps {@code coro} in a task of the running loop and schedules it (Python's {@code create_task}). */
+    public static <T> Task<T> createTask(Coro<T> coro) {
+        return runningLoop().createTask(coro);
+    }
+
+    /** Like {@link #createTask(Coro)}, naming the task. */
+    public static <T> Task<T> createTask(Coro<T> coro, String name) {
+        return runningLoop().createTask(coro, name);
+    }
+
+    /** The task running this code, or {@code null} in a plain callback of the running loop. */
+    public static Task<?> currentTask() {
+        Strand s = Strand.current();
+        if (s != null) {
+            return s.task;
+        }
+        runningLoop();
+        return null;
+    }
+
+    /** The tasks of the running loop that are not done. */
+    public static Set<Task<?>> allTasks() {
+        return runningLoop().allTasks();
+    }
+
+    /**
+     * The loop running on this thread (Python's {@code get_running_loop}).
+     *
+     * @throws IllegalStateException if no loop runs here
+     */
+    public static EventLoop runningLoop() {
+        EventLoop loop = EventLoop.current();
+        if (loop == null || !loop.isRunning()) {
+            throw new IllegalStateException("no running event loop: call this from a coroutine or a callback"
+                    + " of a running loop; start one with Aio.run(coro)");
+        }
+        return loop;
+    }
+
+    // ================================================================ sleeping
+
+    /**
+     * Suspends the current task for {@code seconds}. {@code sleep(0)} (or a negative value) yields
+     * once: everything ready runs, then this task continues.
+     *
+     * @throws IllegalStateException outside a coroutine
+     * @throws IllegalArgumentException if {@code seconds} is NaN
+     */
+    public static void sleep(double seconds) {
+        sleep(seconds, null);
+    }
+
+    /** Like {@link #sleep(double)}, returning {@code result} afterwards. */
+    public static <T> T sleep(double seconds, T result) {
+        Strand s = currentStrandOrThrow("sleep");
+        sleepNanos(s, EventLoop.secondsToNanos(seconds, "sleep"));
+        return result;
+    }
+
+    /** Suspends the current task for {@code duration}; see {@link #sleep(double)}. */
+    public static void sleep(Duration duration) {
+        sleep(duration, null);
+    }
+
+    /** Like {@link #sleep(Duration)}, returning {@code result} afterwards. */
+    public static <T> T sleep(Duration duration, T result) {
+        Strand s = currentStrandOrThrow("sleep");
+        sleepNanos(s, EventLoop.durationToNanos(duration));
+        return result;
+    }
+
+    private static void sleepNanos(Strand s, long nanos) {
+        if (nanos == 0) {
+            s.task.yieldNow();
+            return;
+        }
+        EventLoop loop = s.loop;
+        Future<Void> f = new Future<>(loop);
+        TimerHandle timer = loop.callAtNanos(loop.clock.nanoTime() + nanos, () -> {
+            if (!f.done()) {
+                f.setResult(null);
+            }
+        });
+        try {
+            s.task.awaitFuture(f);
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    // ================================================================ combinators
+
+    /**
+     * Runs {@code awaitables} concurrently (coroutines become tasks) and returns a future of their
+     * results in argument order (Python's {@code asyncio.gather}). The first failure or cancellation of
+     * a child completes the future with it; the other children keep running. Cancelling the returned
+     * future cancels every child. {@code gather()} with no arguments is an already-done empty list.
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    @SafeVarargs
+    public static <T> Future<List<T>> gather(Awaitable<? extends T>... awaitables) {
+        return GatheringFuture.of(runningLoop(), false, Arrays.asList(awaitables));
+    }
+
+    /** {@link #gather(Awaitable[])} over a collection. */
+    public static <T> Future<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
+        return GatheringFuture.of(runningLoop(), false, awaitables);
+    }
+
+    /**
+     * Like {@link #gather(Awaitable[])}; with {@code returnExceptions} failures and cancellations are
+     * results (the exception, or a {@link CancelledError}) instead of ending the gather.
+     */
+    public static Future<List<Object>> gather(boolean returnExceptions, Awaitable<?>... awaitables) {
+        return GatheringFuture.of(runningLoop(), returnExceptions, Arrays.asList(awaitables));
+    }
+
+    /** {@link #gather(boolean, Awaitable[])} over a collection. */
+    public static Future<List<Object>> gather(boolean returnExceptions, Collection<? extends Awaitable<?>> awaitables) {
+        return GatheringFuture.of(runningLoop(), returnExceptions, awaitables);
+    }
+
+    // ================================================================ threads
+
+    /**
+     * Runs blocking {@code fn} on another thread (the loop's default executor: a virtual thread per
+     * call) and waits for its result without blocking the loop (Python's {@code asyncio.to_thread}).
+     * Cancelling the waiting task does not interrupt {@code fn}.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> T toThread(Callable<T> fn) {
+        Strand s = currentStrandOrThrow("toThread");
+        return s.task.awaitFuture(s.loop.runInExecutor(null, fn));
+    }
+
+    // ================================================================ internals
+
+    static Strand currentStrandOrThrow(String what) {
+        Strand s = Strand.current();
+        if (s == null) {
+            throw new IllegalStateException("Aio." + what + "(...) was called outside a coroutine (Python:"
+                    + " 'await' outside async function). Call it from a body passed to Aio.async(...) that runs"
+                    + " as a task or is awaited by one; from plain code start one with Aio.run(coro)");
+        }
+        return s;
+    }
+
+    static boolean debugDefault() {
+        if (Boolean.getBoolean("aio4j.debug")) {
+            return true;
+        }
+        String env = System.getenv("AIO4J_DEBUG");
+        return env != null && !env.isEmpty() && !env.equals("0");
+    }
+}

@@ -1,0 +1,193 @@
+package org.aio4j;
+
+import java.lang.ref.Cleaner;
+
+/**
+ * A coroutine object: the result of calling an {@code async def} function in Python. Made by
+ * {@link Aio#async(AsyncSupplier)}; it has not run yet.
+ *
+ * <p>Awaiting it ({@link Aio#await(Awaitable)}) runs the body inline in the awaiting task, without
+ * creating a task, and returns the body's result; wrapping it in a task ({@link Aio#createTask})
+ * runs it concurrently. A coroutine runs at most once: awaiting it again, or wrapping it in a second
+ * task, throws {@link IllegalStateException}.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   CREATED --await / createTask--> RUNNING --body returns or throws--> CLOSED
+ *   CREATED --close() / task cancelled before its first step--> CLOSED
+ * </pre>
+ *
+ * <h2>Never awaited</h2>
+ * A coroutine that is garbage-collected while still CREATED is reported as a warning on the
+ * {@code org.aio4j} logger: "coroutine '&lt;name&gt;' was never awaited", with the site that created
+ * it when the loop is in debug mode. That almost always is a forgotten {@code Aio.await}.
+ *
+ * <p>Thread-safety: a coroutine belongs to the thread that runs it; do not share one between loops.
+ *
+ * @param <T> the result type
+ */
+public final class Coro<T> implements Awaitable<T> {
+
+    private enum Lifecycle { CREATED, RUNNING, CLOSED }
+
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "aio4j-never-awaited-reporter");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final AsyncSupplier<T> body;
+    /** What the user passed (the body, or the AsyncRunnable it wraps), for the default name. */
+    private final Object source;
+    private final String name;
+    private Lifecycle lifecycle = Lifecycle.CREATED;
+    /** Creation site, in debug mode only. */
+    private final Throwable origin;
+    /** Set once the coroutine outlives the step that created it; see {@link #watch()}. */
+    private NeverAwaited watch;
+
+    Coro(AsyncSupplier<T> body, Object source, String name, boolean debug) {
+        this.body = body;
+        this.source = source;
+        this.name = name;
+        this.origin = debug ? new Throwable("coroutine created here") : null;
+    }
+
+    /** The coroutine's name: the one given to {@code Aio.async(name, body)}, or derived from the body. */
+    public String name() {
+        if (name != null) {
+            return name;
+        }
+        if (origin != null) {
+            StackTraceElement site = EventLoop.userFrame(origin.getStackTrace());
+            if (site != null) {
+                return site.getClassName() + "." + site.getMethodName();
+            }
+        }
+        return EventLoop.describe(source);
+    }
+
+    /** Whether the coroutine has neither run nor been closed. */
+    public boolean isCreated() {
+        return lifecycle == Lifecycle.CREATED;
+    }
+
+    /** Whether the body has finished, or the coroutine was closed without running. */
+    public boolean isClosed() {
+        return lifecycle == Lifecycle.CLOSED;
+    }
+
+    /**
+     * Closes a coroutine that has not started, so it will never run and is not reported as never
+     * awaited (Python's {@code coro.close()}). Does nothing if it already finished.
+     *
+     * @throws IllegalStateException if the coroutine is running
+     */
+    public void close() {
+        if (lifecycle == Lifecycle.RUNNING) {
+            throw new IllegalStateException("cannot close coroutine '" + name() + "': it is running");
+        }
+        settle(Lifecycle.CLOSED);
+    }
+
+    /**
+     * Runs the body inline in the current task and returns its result (Python's
+     * {@code await coro}).
+     *
+     * @throws IllegalStateException outside a coroutine, or if this coroutine was already awaited
+     */
+    @Override
+    public T await() {
+        Aio.currentStrandOrThrow("await a coroutine");
+        return run();
+    }
+
+    /** Runs the body on the current strand; the caller has checked that there is one. */
+    T run() {
+        claim("await");
+        return runClaimed();
+    }
+
+    /** Runs the body of a coroutine already claimed by a task. */
+    T runClaimed() {
+        try {
+            return body.get();
+        } catch (Exception e) {
+            throw Sneaky.raise(e);
+        } finally {
+            lifecycle = Lifecycle.CLOSED;
+        }
+    }
+
+    /** A claimed coroutine whose task was cancelled before its first step: it will never run. */
+    void abandon() {
+        lifecycle = Lifecycle.CLOSED;
+    }
+
+    /** Marks the coroutine as owned by a task or an await. */
+    void claim(String what) {
+        if (lifecycle != Lifecycle.CREATED) {
+            throw new IllegalStateException("cannot " + what + " coroutine '" + name() + "': it was "
+                    + (lifecycle == Lifecycle.RUNNING ? "already awaited and is running"
+                    : "already awaited or closed")
+                    + "; a coroutine runs once: call the method that made it again for a new one");
+        }
+        settle(Lifecycle.RUNNING);
+    }
+
+    private void settle(Lifecycle next) {
+        lifecycle = next;
+        NeverAwaited w = watch;
+        if (w != null) {
+            watch = null;
+            w.settled = true;
+            w.cleanable.clean();
+        }
+    }
+
+    /**
+     * Starts watching for "never awaited". Called for coroutines that survive the loop step that
+     * created them (most are awaited or wrapped in a task at once, and never pay for this).
+     */
+    void watch() {
+        if (lifecycle == Lifecycle.CREATED && watch == null) {
+            NeverAwaited w = new NeverAwaited(name(), origin);
+            w.cleanable = CLEANER.register(this, w);
+            watch = w;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Coro[" + name() + " " + lifecycle.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+
+    /** The report, kept apart from the coroutine so that it does not keep it alive. */
+    private static final class NeverAwaited implements Runnable {
+        private final String name;
+        private final Throwable origin;
+        volatile boolean settled;
+        Cleaner.Cleanable cleanable;
+
+        NeverAwaited(String name, Throwable origin) {
+            this.name = name;
+            this.origin = origin;
+        }
+
+        @Override
+        public void run() {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            String msg = "coroutine '" + name + "' was never awaited";
+            if (origin != null) {
+                System.getLogger("org.aio4j").log(System.Logger.Level.WARNING, msg + "; created at:", origin);
+            } else {
+                System.getLogger("org.aio4j").log(System.Logger.Level.WARNING, msg
+                        + " (enable debug mode, -Daio4j.debug=true, to see where it was created)");
+            }
+            NeverAwaitedListeners.fire(name);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.aio4j;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The future {@link Aio#gather} returns: Python's {@code _GatheringFuture}.
+ *
+ * Semantics (asyncio 3.11): results in argument order; without returnExceptions the first failure
+ * or cancellation of a child completes this future with it while the other children keep running;
+ * with returnExceptions failures and cancellations become list entries. Cancelling this future
+ * cancels every child that is not done; if any child accepted, this future ends with a
+ * CancelledError once all children are done (children that finished normally meanwhile do not
+ * rescue it). The same awaitable passed twice runs once and appears twice in the results.
+ */
+final class GatheringFuture<R> extends Future<List<R>> {
+    private final List<Future<?>> children;
+    private final int uniqueChildren;
+    private final boolean returnExceptions;
+    private int finished;
+    private boolean cancelRequested;
+
+    private GatheringFuture(EventLoop loop, List<Future<?>> children, int uniqueChildren, boolean returnExceptions) {
+        super(loop);
+        this.children = children;
+        this.uniqueChildren = uniqueChildren;
+        this.returnExceptions = returnExceptions;
+    }
+
+    /** Gathers {@code aws} on {@code loop}; coroutines and plain awaitables become tasks of the loop. */
+    static <R> Future<List<R>> of(EventLoop loop, boolean returnExceptions, Collection<? extends Awaitable<?>> aws) {
+        if (aws.isEmpty()) {
+            Future<List<R>> done = new Future<>(loop);
+            done.setResult(new ArrayList<>());
+            return done;
+        }
+        Map<Object, Future<?>> seen = new IdentityHashMap<>();
+        List<Future<?>> children = new ArrayList<>(aws.size());
+        for (Awaitable<?> aw : aws) {
+            if (aw == null) {
+                throw new NullPointerException("gather: an awaitable is null");
+            }
+            Future<?> f = seen.get(aw);
+            if (f == null) {
+                f = ensureFuture(loop, aw);
+                seen.put(aw, f);
+            }
+            children.add(f);
+        }
+        GatheringFuture<R> outer = new GatheringFuture<>(loop, Collections.unmodifiableList(children),
+                seen.size(), returnExceptions);
+        for (Future<?> f : seen.values()) {
+            f.addDoneCallback(outer::childDone);
+        }
+        return outer;
+    }
+
+    static Future<?> ensureFuture(EventLoop loop, Awaitable<?> aw) {
+        if (aw instanceof Future<?> f) {
+            if (f.loop != loop) {
+                throw new IllegalArgumentException("gather: " + f + " belongs to another event loop; all"
+                        + " awaitables of one gather must belong to the running loop");
+            }
+            return f;
+        }
+        if (aw instanceof Coro<?> c) {
+            return loop.createTask(c);
+        }
+        return loop.createTask(new Coro<Object>(aw::await, aw, null, loop.debug));
+    }
+
+    @Override
+    public boolean cancel(String message) {
+        loop.checkThread();
+        if (done()) {
+            return false;
+        }
+        boolean any = false;
+        for (Future<?> child : children) {
+            if (child.cancel(message)) {
+                any = true;
+            }
+        }
+        if (any) {
+            cancelRequested = true;
+        }
+        return any;
+    }
+
+    private void childDone(Future<?> child) {
+        finished++;
+        if (done()) {
+            if (!child.cancelled()) {
+                child.exception(); // mark it retrieved: the gather already reported its outcome
+            }
+            return;
+        }
+        if (!returnExceptions) {
+            if (child.cancelled()) {
+                completeExceptionally(new CancelledError(child.cancelMessage()));
+                return;
+            }
+            Throwable e = child.exception();
+            if (e != null) {
+                completeExceptionally(e);
+                return;
+            }
+        }
+        if (finished == uniqueChildren) {
+            List<Object> results = new ArrayList<>(children.size());
+            for (Future<?> f : children) {
+                if (f.cancelled()) {
+                    results.add(new CancelledError(f.cancelMessage()));
+                } else {
+                    Throwable e = f.exception();
+                    results.add(e != null ? e : f.result());
+                }
+            }
+            if (cancelRequested) {
+                // asyncio takes the message of the child that finished last, cancelled or not.
+                completeExceptionally(new CancelledError(child.cancelMessage()));
+            } else {
+                @SuppressWarnings("unchecked")
+                List<R> typed = (List<R>) results;
+                complete(State.SUCCEEDED, typed);
+            }
+        }
+    }
+
+    /** The futures gathered, in argument order (tasks made for coroutines included). */
+    List<Future<?>> children() {
+        return children;
+    }
+}

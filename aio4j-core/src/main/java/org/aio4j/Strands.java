@@ -1,0 +1,221 @@
+package org.aio4j;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The two strand implementations and the choice between them (DESIGN.md section 1).
+ *
+ * LOOP_SCHEDULED: a virtual thread built by the JDK's package-private
+ * {@code ThreadBuilders.VirtualThreadBuilder(Executor)}, with the loop as its scheduler. When the
+ * virtual thread parks, its continuation returns to whoever ran it (the loop's ready queue); an
+ * unpark hands the continuation to {@link EventLoop#submitContinuation}, which puts it on the ready
+ * queue (or, from a foreign thread, into the inbox). ~0.2 µs per suspend + resume.
+ *
+ * PORTABLE: a virtual thread on the JDK's default scheduler and a baton: the loop thread unparks the
+ * strand and parks until the strand hands the baton back by suspending or finishing, so exactly
+ * one of them runs at a time. ~8 µs per switch (two cross-thread unparks).
+ *
+ * The choice is made once per JVM: the reflective constructor needs
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it (or with -Daio4j.strands=portable)
+ * we fall back and log one warning naming the flag.
+ */
+final class Strands {
+    private Strands() {
+    }
+
+    static final StrandMode MODE;
+    private static final MethodHandle BUILDER_CONSTRUCTOR;
+
+    static {
+        MethodHandle ctor = null;
+        String forced = System.getProperty("aio4j.strands", "");
+        Throwable failure = null;
+        if (!forced.equalsIgnoreCase("portable")) {
+            try {
+                Class<?> cls = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(cls, MethodHandles.lookup());
+                ctor = lookup.findConstructor(cls, MethodType.methodType(void.class, Executor.class))
+                        .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                failure = e;
+            }
+        }
+        BUILDER_CONSTRUCTOR = ctor;
+        MODE = ctor != null ? StrandMode.LOOP_SCHEDULED : StrandMode.PORTABLE;
+        if (ctor == null && failure != null) {
+            System.getLogger("org.aio4j").log(System.Logger.Level.WARNING,
+                    "aio4j runs tasks in PORTABLE strand mode (about 40x slower task switches, and a "
+                    + "blocking JDK call inside a coroutine holds the loop) because java.lang is not open "
+                    + "to it. Add the JVM option --add-opens java.base/java.lang=ALL-UNNAMED (or "
+                    + "=org.aio4j on the module path). Cause: " + failure);
+        }
+    }
+
+    /** A builder of virtual threads scheduled by {@code scheduler}, or {@code null} in PORTABLE mode. */
+    static Thread.Builder.OfVirtual loopScheduledBuilder(Executor scheduler) {
+        if (BUILDER_CONSTRUCTOR == null) {
+            return null;
+        }
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER_CONSTRUCTOR.invokeExact(scheduler);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot build a loop-scheduled virtual thread builder", e);
+        }
+    }
+
+    static Strand create(Task<?> task) {
+        return task.loop.strandBuilder != null ? new LoopScheduled(task) : new Portable(task);
+    }
+
+    /** A virtual thread whose scheduler is the loop. */
+    static final class LoopScheduled extends Strand {
+        /** Set by wake(); consumed by suspend(). Loop thread only. */
+        private boolean wakeRequested;
+        /** True while parked in suspend(). */
+        private boolean parked;
+
+        LoopScheduled(Task<?> task) {
+            super(task);
+        }
+
+        @Override
+        void start() {
+            Thread t = loop.strandBuilder.unstarted(this);
+            t.setUncaughtExceptionHandler(this);
+            thread = t;
+            t.start(); // the loop's executor puts the first step on the ready queue
+        }
+
+        @Override
+        void wake(boolean front) {
+            wakeRequested = true;
+            if (parked) {
+                parked = false;
+                if (front) {
+                    loop.submitFront = true;
+                    try {
+                        LockSupport.unpark(thread);
+                    } finally {
+                        loop.submitFront = false;
+                    }
+                } else {
+                    LockSupport.unpark(thread);
+                }
+            }
+        }
+
+        @Override
+        void suspend() {
+            if (wakeRequested) {
+                // Woken before we parked (we completed what we were about to wait for): still give the
+                // callbacks scheduled before the wake-up their turn, as asyncio would.
+                wakeRequested = false;
+                yieldOnce();
+                return;
+            }
+            loop.leaveStep(this);
+            parked = true;
+            do {
+                LockSupport.park(this);
+            } while (!wakeRequested);
+            wakeRequested = false;
+            loop.enterStep(this);
+        }
+
+        @Override
+        void yieldOnce() {
+            loop.leaveStep(this);
+            Thread.yield(); // the continuation goes to the back of the ready queue
+            loop.enterStep(this);
+        }
+
+        @Override
+        void finished() {
+            loop.leaveStep(this);
+        }
+    }
+
+    /** A virtual thread on the default scheduler that runs only while it holds the loop's baton. */
+    static final class Portable extends Strand {
+        private static final int SPINS = 256; // a short step usually hands the baton back within this
+        private volatile boolean strandHasBaton;
+        private boolean started;
+        private boolean wakeRequested;
+        private final Runnable step = this::step;
+
+        Portable(Task<?> task) {
+            super(task);
+        }
+
+        @Override
+        void start() {
+            Thread t = Thread.ofVirtual().unstarted(this);
+            t.setUncaughtExceptionHandler(this);
+            thread = t;
+            loop.submitStep(step, false);
+        }
+
+        /** Runs on the loop thread: hand the baton over and wait until it comes back. */
+        private void step() {
+            Thread loopThread = Thread.currentThread();
+            strandHasBaton = true;
+            if (!started) {
+                started = true;
+                thread.start();
+            } else {
+                LockSupport.unpark(thread);
+            }
+            for (int i = 0; i < SPINS && strandHasBaton; i++) {
+                Thread.onSpinWait();
+            }
+            while (strandHasBaton) {
+                LockSupport.park(loopThread);
+            }
+        }
+
+        @Override
+        void wake(boolean front) {
+            if (wakeRequested) {
+                return;
+            }
+            wakeRequested = true;
+            loop.submitStep(step, front);
+        }
+
+        @Override
+        void suspend() {
+            loop.leaveStep(this);
+            handBack();
+            loop.enterStep(this);
+        }
+
+        @Override
+        void yieldOnce() {
+            loop.submitStep(step, false);
+            wakeRequested = true;
+            suspend();
+        }
+
+        private void handBack() {
+            Thread loopThread = loop.thread;
+            strandHasBaton = false;
+            LockSupport.unpark(loopThread);
+            while (!strandHasBaton) {
+                LockSupport.park(this);
+            }
+            wakeRequested = false;
+        }
+
+        @Override
+        void finished() {
+            loop.leaveStep(this);
+            Thread loopThread = loop.thread;
+            strandHasBaton = false;
+            LockSupport.unpark(loopThread);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.aio4j.examples;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.aio4j.Aio;
+
+/**
+ * The {@code aio4j} command: {@code aio4j demo [name...]} runs the demo programs, ports of the
+ * classic asyncio article examples, each printing a timeline of what started and finished when.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /** The demos, in the order {@code aio4j demo} runs them. */
+    static Map<String, Consumer<PrintStream>> demos() {
+        Map<String, Consumer<PrintStream>> demos = new LinkedHashMap<>();
+        demos.put("coroutine-object", CoroutineObjectDemo::run);
+        demos.put("sequential-vs-gather", SequentialVsGatherDemo::run);
+        demos.put("create-task", CreateTaskDemo::run);
+        return demos;
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("demo")) {
+            System.err.println("usage: aio4j demo [" + String.join("|", demos().keySet()) + "...]");
+            System.exit(2);
+        }
+        List<String> wanted = Arrays.asList(args).subList(1, args.length);
+        Map<String, Consumer<PrintStream>> demos = demos();
+        for (String name : wanted) {
+            if (!demos.containsKey(name)) {
+                System.err.println("aio4j: no demo named '" + name + "'; demos: " + demos.keySet());
+                System.exit(2);
+            }
+        }
+        PrintStream out = System.out;
+        out.println("aio4j demo -- Python's asyncio model on the JVM (strand mode: " + Aio.strandMode() + ")");
+        out.println();
+        demos.forEach((name, demo) -> {
+            if (wanted.isEmpty() || wanted.contains(name)) {
+                demo.accept(out);
+            }
+        });
+    }
+}
