@@ -43,6 +43,8 @@ public final class Coro<T> implements Awaitable<T> {
     private Lifecycle lifecycle = Lifecycle.CREATED;
     /** Creation site, in debug mode only. */
     private final Throwable origin;
+    /** The task running this coroutine, once one does. */
+    Task<?> owner;
     /** Set once the coroutine outlives the step that created it; see {@link #watch()}. */
     private NeverAwaited watch;
 

@@ -389,6 +389,11 @@ public final class EventLoop {
         }
     }
 
+    /** Schedules a future's done callback (Future's callbacks never run inline). */
+    void scheduleDoneCallback(java.util.function.Consumer<?> callback, Future<?> future) {
+        ready.addLast(new DoneCallbackHandle(this, callback, future));
+    }
+
     /** The JDK hands us a continuation of one of our virtual threads (start or unpark). */
     private void submitContinuation(Runnable continuation) {
         if (isLoopThread()) {

@@ -228,9 +228,7 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
         if (cb instanceof Strand s) {
             s.wake(false);
         } else {
-            @SuppressWarnings("unchecked")
-            Consumer<? super Future<T>> c = (Consumer<? super Future<T>>) cb;
-            loop.callSoon(() -> c.accept(this));
+            loop.scheduleDoneCallback((Consumer<?>) cb, this);
         }
     }
 
@@ -254,7 +252,8 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
             throw new NullPointerException("addDoneCallback(null)");
         }
         if (state != State.PENDING) {
-            loop.callSoon(() -> callback.accept(this));
+            loop.checkOpen("schedule a done callback");
+            loop.scheduleDoneCallback(callback, this);
         } else {
             addCallback(callback);
         }
@@ -284,6 +283,20 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
             list.add(cb);
             callbacks = list;
         }
+    }
+
+    /** Whether {@code cb} is registered (identity). */
+    final boolean hasCallback(Object cb) {
+        Object cbs = callbacks;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object x : list) {
+                if (x == cb) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return cbs == cb;
     }
 
     final int removeCallback(Object cb) {

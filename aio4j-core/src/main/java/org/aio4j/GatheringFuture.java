@@ -3,9 +3,7 @@ package org.aio4j;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The future {@link Aio#gather} returns: Python's {@code _GatheringFuture}.
@@ -19,15 +17,15 @@ import java.util.Map;
  */
 final class GatheringFuture<R> extends Future<List<R>> {
     private final List<Future<?>> children;
-    private final int uniqueChildren;
+    private int uniqueChildren;
+    private final java.util.function.Consumer<Future<?>> childCallback = this::childDone;
     private final boolean returnExceptions;
     private int finished;
     private boolean cancelRequested;
 
-    private GatheringFuture(EventLoop loop, List<Future<?>> children, int uniqueChildren, boolean returnExceptions) {
+    private GatheringFuture(EventLoop loop, List<Future<?>> children, boolean returnExceptions) {
         super(loop);
         this.children = children;
-        this.uniqueChildren = uniqueChildren;
         this.returnExceptions = returnExceptions;
     }
 
@@ -38,23 +36,25 @@ final class GatheringFuture<R> extends Future<List<R>> {
             done.setResult(new ArrayList<>());
             return done;
         }
-        Map<Object, Future<?>> seen = new IdentityHashMap<>();
         List<Future<?>> children = new ArrayList<>(aws.size());
+        GatheringFuture<R> outer = new GatheringFuture<>(loop, Collections.unmodifiableList(children), returnExceptions);
+        // De-duplication without a map: an awaitable seen before already carries our callback (a
+        // coroutine through the task that owns it). Gathering a million tasks costs no hashing.
         for (Awaitable<?> aw : aws) {
             if (aw == null) {
                 throw new NullPointerException("gather: an awaitable is null");
             }
-            Future<?> f = seen.get(aw);
-            if (f == null) {
+            Future<?> f;
+            if (aw instanceof Coro<?> c && !c.isCreated() && c.owner != null && c.owner.hasCallback(outer.childCallback)) {
+                f = c.owner;
+            } else {
                 f = ensureFuture(loop, aw);
-                seen.put(aw, f);
+            }
+            if (!f.hasCallback(outer.childCallback)) {
+                outer.uniqueChildren++;
+                f.addDoneCallback(outer.childCallback);
             }
             children.add(f);
-        }
-        GatheringFuture<R> outer = new GatheringFuture<>(loop, Collections.unmodifiableList(children),
-                seen.size(), returnExceptions);
-        for (Future<?> f : seen.values()) {
-            f.addDoneCallback(outer::childDone);
         }
         return outer;
     }

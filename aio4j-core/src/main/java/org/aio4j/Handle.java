@@ -11,7 +11,7 @@ package org.aio4j;
  * thread it is still visible to the loop, but races with the callback starting: to cancel reliably
  * from another thread, send the cancel through {@link EventLoop#callSoonThreadsafe}.
  */
-public sealed class Handle permits TimerHandle {
+public sealed class Handle permits TimerHandle, DoneCallbackHandle {
     final EventLoop loop;
     final Runnable callback;
     /** Creation site, recorded in debug mode only. */
@@ -37,8 +37,17 @@ public sealed class Handle permits TimerHandle {
     /** Runs the callback unless cancelled; exceptions reach the loop's exception handler. */
     final void runHandle() {
         if (!cancelled) {
-            callback.run();
+            invoke();
         }
+    }
+
+    void invoke() {
+        callback.run();
+    }
+
+    /** What the user scheduled, for descriptions. */
+    Object callbackObject() {
+        return callback;
     }
 
     @Override
@@ -47,7 +56,7 @@ public sealed class Handle permits TimerHandle {
         if (cancelled) {
             sb.append("cancelled ");
         }
-        sb.append(EventLoop.describe(callback));
+        sb.append(EventLoop.describe(callbackObject()));
         if (source != null) {
             StackTraceElement site = EventLoop.userFrame(source.getStackTrace());
             if (site != null) {

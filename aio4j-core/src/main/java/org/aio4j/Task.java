@@ -69,6 +69,7 @@ public final class Task<T> extends Future<T> {
         loop.checkOpen("create a task");
         coro.claim("create a task for");
         Task<T> task = new Task<>(loop, coro, name);
+        coro.owner = task;
         loop.addPending(task);
         if (eager) {
             loop.startEager(task.strand);

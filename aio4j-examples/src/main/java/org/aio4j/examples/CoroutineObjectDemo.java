@@ -5,7 +5,6 @@ import static org.aio4j.Aio.await;
 import static org.aio4j.Aio.sleep;
 
 import java.io.PrintStream;
-import org.aio4j.Aio;
 import org.aio4j.Coro;
 
 /**
@@ -24,9 +23,9 @@ final class CoroutineObjectDemo {
         });
     }
 
-    static void run(PrintStream out) {
+    static void run(PrintStream out, DemoRunner runner) {
         out.println("1. A coroutine object does not run until it is awaited");
-        Aio.run(async(() -> {
+        runner.run(async(() -> {
             Timeline t = Timeline.start(out);
             Coro<String> c = fetch(t, "users");
             t.log("made the coroutine object " + c + " -- its body has not run");

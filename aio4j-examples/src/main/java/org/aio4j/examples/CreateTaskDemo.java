@@ -6,7 +6,6 @@ import static org.aio4j.Aio.createTask;
 import static org.aio4j.Aio.sleep;
 
 import java.io.PrintStream;
-import org.aio4j.Aio;
 import org.aio4j.Task;
 
 /**
@@ -17,9 +16,9 @@ final class CreateTaskDemo {
     private CreateTaskDemo() {
     }
 
-    static void run(PrintStream out) {
+    static void run(PrintStream out, DemoRunner runner) {
         out.println("3. createTask: two loads overlap");
-        double total = Aio.run(async(() -> {
+        double total = runner.run(async(() -> {
             Timeline t = Timeline.start(out);
             Task<Integer> profile = createTask(async(() -> {
                 t.log("load profile: start");

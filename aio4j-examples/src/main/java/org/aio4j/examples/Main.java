@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.aio4j.Aio;
 
 /**
@@ -17,8 +17,8 @@ public final class Main {
     }
 
     /** The demos, in the order {@code aio4j demo} runs them. */
-    static Map<String, Consumer<PrintStream>> demos() {
-        Map<String, Consumer<PrintStream>> demos = new LinkedHashMap<>();
+    static Map<String, BiConsumer<PrintStream, DemoRunner>> demos() {
+        Map<String, BiConsumer<PrintStream, DemoRunner>> demos = new LinkedHashMap<>();
         demos.put("coroutine-object", CoroutineObjectDemo::run);
         demos.put("sequential-vs-gather", SequentialVsGatherDemo::run);
         demos.put("create-task", CreateTaskDemo::run);
@@ -31,7 +31,7 @@ public final class Main {
             System.exit(2);
         }
         List<String> wanted = Arrays.asList(args).subList(1, args.length);
-        Map<String, Consumer<PrintStream>> demos = demos();
+        Map<String, BiConsumer<PrintStream, DemoRunner>> demos = demos();
         for (String name : wanted) {
             if (!demos.containsKey(name)) {
                 System.err.println("aio4j: no demo named '" + name + "'; demos: " + demos.keySet());
@@ -43,7 +43,7 @@ public final class Main {
         out.println();
         demos.forEach((name, demo) -> {
             if (wanted.isEmpty() || wanted.contains(name)) {
-                demo.accept(out);
+                demo.accept(out, Aio::run);
             }
         });
     }

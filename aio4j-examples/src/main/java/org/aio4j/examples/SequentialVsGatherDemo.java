@@ -7,7 +7,6 @@ import static org.aio4j.Aio.sleep;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.aio4j.Aio;
 import org.aio4j.Coro;
 
 /**
@@ -27,9 +26,9 @@ final class SequentialVsGatherDemo {
         });
     }
 
-    static void run(PrintStream out) {
+    static void run(PrintStream out, DemoRunner runner) {
         out.println("2a. Sequential awaits: 2 s + 1 s + 1.5 s");
-        double sequential = Aio.run(async(() -> {
+        double sequential = runner.run(async(() -> {
             Timeline t = Timeline.start(out);
             await(download(t, "A", 2.0));
             await(download(t, "B", 1.0));
@@ -40,7 +39,7 @@ final class SequentialVsGatherDemo {
         out.printf("  total: %.2f s%n%n", sequential);
 
         out.println("2b. The same three with gather: they overlap");
-        double gathered = Aio.run(async(() -> {
+        double gathered = runner.run(async(() -> {
             Timeline t = Timeline.start(out);
             List<String> results = await(gather(download(t, "A", 2.0), download(t, "B", 1.0),
                     download(t, "C", 1.5)));

@@ -1,0 +1,78 @@
+package org.aio4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.aio4j.Clock;
+import org.aio4j.Coro;
+import org.aio4j.Runner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The demos, run on virtual time: their timelines are exact, and the test takes milliseconds. */
+@Timeout(20)
+class DemoTest {
+
+    private static final DemoRunner VIRTUAL = new DemoRunner() {
+        @Override
+        public <T> T run(Coro<T> main) {
+            try (Runner runner = Runner.create(Clock.virtual())) {
+                return runner.run(main);
+            }
+        }
+    };
+
+    private static String capture(java.util.function.BiConsumer<PrintStream, DemoRunner> demo) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        demo.accept(out, VIRTUAL);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void coroutineObjectRunsOnlyWhenAwaited() {
+        String out = capture(CoroutineObjectDemo::run);
+        assertThat(out).containsSubsequence(
+                "[ 0.00s] made the coroutine object",
+                "[ 0.20s] 0.2 s later, still nothing ran",
+                "[ 0.20s] fetch(users) is running now",
+                "[ 0.70s] await returned \"users data\"");
+    }
+
+    @Test
+    void sequentialAwaitsTakeTheSumAndGatherTakesTheLongest() {
+        String out = capture(SequentialVsGatherDemo::run);
+        assertThat(out).contains("total: 4.50 s").contains("total: 2.00 s (sequential took 4.50 s)");
+        assertThat(out).contains("gather returned [A, B, C]");
+        assertThat(out).containsSubsequence("[ 1.00s] done  B", "[ 1.50s] done  C", "[ 2.00s] done  A");
+    }
+
+    @Test
+    void createdTasksOverlapWhileMainWorks() {
+        String out = capture(CreateTaskDemo::run);
+        assertThat(out).containsSubsequence(
+                "[ 0.00s] both tasks created",
+                "[ 0.00s] load profile: start",
+                "[ 0.00s] load orders: start",
+                "[ 0.50s] main did 0.5 s of other work",
+                "[ 1.00s] load orders: done",
+                "[ 1.50s] load profile: done",
+                "[ 1.50s] awaited both: profile + orders = 49",
+                "total: 1.50 s");
+    }
+
+    @Test
+    void readmeExampleGathersInAboutTwoSeconds() {
+        try (Runner runner = Runner.create(Clock.virtual())) {
+            assertThat(runner.run(Hello.main())).containsExactly("first", "b", "c");
+            assertThat(runner.getLoop().time()).isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void everyDemoIsListed() {
+        assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task");
+    }
+}
