@@ -73,30 +73,22 @@ public final class Aio {
 
     /** Makes a coroutine object from {@code body}; it does not run until awaited or wrapped in a task. */
     public static <T> Coro<T> async(AsyncSupplier<T> body) {
-        return newCoro(requireBody(body), body, null);
+        return newCoro(requireBody(body), null);
     }
 
     /** Makes a named coroutine object (the name appears in reports and task descriptions). */
     public static <T> Coro<T> async(String name, AsyncSupplier<T> body) {
-        return newCoro(requireBody(body), body, name);
+        return newCoro(requireBody(body), name);
     }
 
     /** Makes a coroutine object from a body that returns nothing; it yields {@code null}. */
     public static Coro<Void> async(AsyncRunnable body) {
-        requireBody(body);
-        return newCoro(() -> {
-            body.run();
-            return null;
-        }, body, null);
+        return newCoro(requireBody(body), null);
     }
 
     /** Makes a named coroutine object from a body that returns nothing. */
     public static Coro<Void> async(String name, AsyncRunnable body) {
-        requireBody(body);
-        return newCoro(() -> {
-            body.run();
-            return null;
-        }, body, name);
+        return newCoro(requireBody(body), name);
     }
 
     private static <B> B requireBody(B body) {
@@ -106,9 +98,9 @@ public final class Aio {
         return body;
     }
 
-    private static <T> Coro<T> newCoro(AsyncSupplier<T> body, Object source, String name) {
+    private static <T> Coro<T> newCoro(Object body, String name) {
         EventLoop loop = EventLoop.current();
-        Coro<T> c = new Coro<>(body, source, name, loop != null ? loop.debug : debugDefault());
+        Coro<T> c = new Coro<>(body, name, loop != null ? loop.debug : debugDefault());
         if (loop != null && loop.isRunning()) {
             loop.coroCreated(c);
         } else {
@@ -164,7 +156,7 @@ public final class Aio {
             throw new NullPointerException("await(null): pass a coroutine, a future or a task");
         }
         Future<T> f = new Future<>(loop);
-        CompletableFuture<T> cf = stage instanceof CompletableFuture<T> c ? c : null;
+        CompletableFuture<T> cf = queryable(stage);
         if (cf != null && cf.isDone()) {
             settleFrom(f, cf);
             return f;
@@ -211,6 +203,23 @@ public final class Aio {
             }
         });
         return f;
+    }
+
+    /**
+     * {@code stage} as a CompletableFuture whose state can be read and that can be cancelled, or null.
+     * {@link CompletableFuture#minimalCompletionStage()} returns a CompletableFuture subclass whose
+     * isDone() and cancel() throw UnsupportedOperationException: treat it as a plain stage.
+     */
+    private static <T> CompletableFuture<T> queryable(CompletionStage<T> stage) {
+        if (stage instanceof CompletableFuture<T> c) {
+            try {
+                c.isDone();
+                return c;
+            } catch (UnsupportedOperationException minimal) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static <T> void settleFrom(Future<T> f, CompletableFuture<T> cf) {

@@ -36,9 +36,8 @@ public final class Coro<T> implements Awaitable<T> {
         return t;
     });
 
-    private final AsyncSupplier<T> body;
-    /** What the user passed (the body, or the AsyncRunnable it wraps), for the default name. */
-    private final Object source;
+    /** An AsyncSupplier, or an AsyncRunnable (no wrapper: one object and one stack frame less per task). */
+    private final Object body;
     private final String name;
     private Lifecycle lifecycle = Lifecycle.CREATED;
     /** Creation site, in debug mode only. */
@@ -48,9 +47,9 @@ public final class Coro<T> implements Awaitable<T> {
     /** Set once the coroutine outlives the step that created it; see {@link #watch()}. */
     private NeverAwaited watch;
 
-    Coro(AsyncSupplier<T> body, Object source, String name, boolean debug) {
+    Coro(Object body, String name, boolean debug) {
+        assert body instanceof AsyncSupplier<?> || body instanceof AsyncRunnable;
         this.body = body;
-        this.source = source;
         this.name = name;
         this.origin = debug ? new Throwable("coroutine created here") : null;
     }
@@ -66,7 +65,7 @@ public final class Coro<T> implements Awaitable<T> {
                 return site.getClassName() + "." + site.getMethodName();
             }
         }
-        return EventLoop.describe(source);
+        return EventLoop.describe(body);
     }
 
     /** Whether the coroutine has neither run nor been closed. */
@@ -113,7 +112,13 @@ public final class Coro<T> implements Awaitable<T> {
     /** Runs the body of a coroutine already claimed by a task. */
     T runClaimed() {
         try {
-            return body.get();
+            if (body instanceof AsyncSupplier<?> supplier) {
+                @SuppressWarnings("unchecked")
+                T value = (T) supplier.get();
+                return value;
+            }
+            ((AsyncRunnable) body).run();
+            return null;
         } catch (Exception e) {
             throw Sneaky.raise(e);
         } finally {

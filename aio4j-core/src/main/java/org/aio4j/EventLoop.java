@@ -116,7 +116,8 @@ public final class EventLoop {
     private long timerSequence;
     private int cancelledTimers;
     private final VirtualClock virtualClock;
-    final Thread.Builder.OfVirtual strandBuilder;
+    /** Whether tasks run on loop-scheduled virtual threads (else portable strands). */
+    final boolean loopScheduled;
     private Strand stepping;
     private Strand lastStepped;
     private int blockedStrands;
@@ -138,8 +139,7 @@ public final class EventLoop {
         this.thread = Thread.currentThread();
         // A loop-scheduled virtual thread needs a platform carrier; a loop created on a virtual thread
         // uses portable strands.
-        this.strandBuilder = Thread.currentThread().isVirtual() ? null
-                : Strands.loopScheduledBuilder(this::submitContinuation);
+        this.loopScheduled = !Thread.currentThread().isVirtual() && Strands.MODE == StrandMode.LOOP_SCHEDULED;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -395,7 +395,7 @@ public final class EventLoop {
     }
 
     /** The JDK hands us a continuation of one of our virtual threads (start or unpark). */
-    private void submitContinuation(Runnable continuation) {
+    void submitContinuation(Runnable continuation) {
         if (isLoopThread()) {
             if (submitFront) {
                 ready.addFirst(continuation);
@@ -470,16 +470,9 @@ public final class EventLoop {
      */
     public void runForever() {
         checkOpen("run");
-        if (state == LoopState.RUNNING) {
-            throw new IllegalStateException("This event loop is already running");
-        }
-        if (current() != null) {
-            throw new IllegalStateException("Cannot run the event loop while another loop is running on this"
-                    + " thread; inside a coroutine, await instead (Aio.await), or run the other loop on"
-                    + " another thread");
-        }
+        checkCanRun();
         Thread me = Thread.currentThread();
-        if (strandBuilder != null && me.isVirtual()) {
+        if (loopScheduled && me.isVirtual()) {
             throw new IllegalStateException("this loop was created on a platform thread and runs its tasks"
                     + " on virtual threads it schedules itself, so it must run on a platform thread too;"
                     + " create the loop on the thread that runs it");
@@ -508,7 +501,21 @@ public final class EventLoop {
      */
     public <T> T runUntilComplete(Coro<T> coro) {
         checkOpen("run");
+        // Before createTask, as asyncio does: a refused call must not leave a task behind that would
+        // run the coroutine anyway at the running loop's next iteration.
+        checkCanRun();
         return runUntilComplete(createTask(coro));
+    }
+
+    private void checkCanRun() {
+        if (state == LoopState.RUNNING) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (current() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running on this"
+                    + " thread; inside a coroutine, await instead (Aio.await), or run the other loop on"
+                    + " another thread");
+        }
     }
 
     /** Runs the loop until {@code future} is done and returns its result (or throws its exception). */
@@ -701,7 +708,8 @@ public final class EventLoop {
     }
 
     private void runItem(Object item) {
-        long started = debug ? SystemClock.INSTANCE.nanoTime() : 0;
+        boolean timed = debug; // read once: the item may turn debug mode on or off
+        long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
         try {
             if (item instanceof Handle h) {
                 h.runHandle();
@@ -718,7 +726,7 @@ public final class EventLoop {
         if (stepping != null) {
             strandLeftInBlockingCall(stepping);
         }
-        if (debug) {
+        if (timed) {
             long took = SystemClock.INSTANCE.nanoTime() - started;
             if (took > slowCallbackDuration * 1e9) {
                 reportSlow(item, took);
@@ -822,7 +830,9 @@ public final class EventLoop {
     private ExecutorService defaultExecutor() {
         ExecutorService ex = defaultExecutor;
         if (ex == null) {
-            ex = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("aio4j-to-thread-", 0).factory());
+            // Not Thread.ofVirtual(): used from a task, it would make threads scheduled by this loop.
+            ex = Executors.newThreadPerTaskExecutor(
+                    Strands.workerThreadBuilder().name("aio4j-to-thread-", 0).factory());
             defaultExecutor = ex;
         }
         return ex;

@@ -336,7 +336,7 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
      * The outcome for an awaiting task: returns the value or throws the exception or a
      * CancelledError. The future must be done.
      */
-    final T resultForAwait() {
+    final T resultForAwait(Task<?> awaiter) {
         if (state == State.SUCCEEDED) {
             return value();
         }
@@ -344,7 +344,9 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
             throw new CancelledError((String) outcome);
         }
         markRetrieved();
-        throw Sneaky.raise((Throwable) outcome);
+        Throwable failure = (Throwable) outcome;
+        AsyncStackTrace.link(failure, awaiter, this);
+        throw Sneaky.raise(failure);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.aio4j;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,6 +30,8 @@ final class Strands {
 
     static final StrandMode MODE;
     private static final MethodHandle BUILDER_CONSTRUCTOR;
+    /** The JDK's own virtual-thread scheduler, or null (PORTABLE mode, or not found). */
+    private static final Executor JDK_SCHEDULER;
 
     static {
         MethodHandle ctor = null;
@@ -46,6 +49,17 @@ final class Strands {
         }
         BUILDER_CONSTRUCTOR = ctor;
         MODE = ctor != null ? StrandMode.LOOP_SCHEDULED : StrandMode.PORTABLE;
+        Executor jdkScheduler = null;
+        if (ctor != null) {
+            try { // the field the JDK's own tests read; present from JDK 19 to 25 at least
+                Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
+                f.setAccessible(true);
+                jdkScheduler = (Executor) f.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                jdkScheduler = null; // workerThreadBuilder() falls back to platform threads
+            }
+        }
+        JDK_SCHEDULER = jdkScheduler;
         if (ctor == null && failure != null) {
             System.getLogger("org.aio4j").log(System.Logger.Level.WARNING,
                     "aio4j runs tasks in PORTABLE strand mode (about 40x slower task switches, and a "
@@ -67,12 +81,58 @@ final class Strands {
         }
     }
 
-    static Strand create(Task<?> task) {
-        return task.loop.strandBuilder != null ? new LoopScheduled(task) : new Portable(task);
+    /**
+     * A builder of threads that run apart from every loop, whichever thread uses it (for work sent
+     * to threads: {@link Aio#toThread}, the default executor).
+     *
+     * Not Thread.ofVirtual(): a virtual thread created by another virtual thread inherits its
+     * scheduler (java.lang.VirtualThread's constructor), so in LOOP_SCHEDULED mode a thread made
+     * inside a task would be scheduled by the task's loop: it would run on the loop thread, hold it
+     * while it computes, and never finish once the loop stops (Runner.close would wait for it in
+     * vain). So we name the JDK's scheduler explicitly; if it cannot be found, platform threads.
+     * PORTABLE strands already run on the JDK's scheduler, which is what they pass on.
+     */
+    static Thread.Builder workerThreadBuilder() {
+        if (MODE == StrandMode.PORTABLE) {
+            return Thread.ofVirtual();
+        }
+        if (JDK_SCHEDULER != null) {
+            return loopScheduledBuilder(JDK_SCHEDULER);
+        }
+        return Thread.ofPlatform().daemon();
     }
 
-    /** A virtual thread whose scheduler is the loop. */
-    static final class LoopScheduled extends Strand {
+    static Strand create(Task<?> task) {
+        return task.loop.loopScheduled ? new LoopScheduled(task) : new Portable(task);
+    }
+
+    /** A virtual thread created inside a task: schedule it as the JDK would have. */
+    private static void foreignVirtualThread(Runnable continuation) {
+        if (JDK_SCHEDULER != null) {
+            JDK_SCHEDULER.execute(continuation);
+        } else {
+            // Cannot happen when loop-scheduled strands exist (both need java.lang open); if a future
+            // JDK hides the default scheduler, keep the thread alive on a platform thread.
+            Thread.ofPlatform().daemon().start(continuation);
+        }
+    }
+
+    /**
+     * A virtual thread whose scheduler is the strand itself, which hands the thread's continuation
+     * to the loop.
+     *
+     * Why a scheduler per strand rather than one per loop: a virtual thread created by another
+     * virtual thread inherits its scheduler (java.lang.VirtualThread's constructor). Threads that
+     * user code starts inside a task (an executor of virtual threads, a library's internals) would
+     * otherwise be scheduled by the loop: they would run on the loop thread, hold it while they
+     * compute, and stall when it stops. The JDK always submits a virtual thread's one continuation
+     * object, so the strand recognises its own (recorded at start) and forwards any other to the
+     * JDK's scheduler. The cost is one short-lived builder object per task.
+     */
+    static final class LoopScheduled extends Strand implements Executor {
+        /** Our thread's continuation, as the JDK submits it (recorded by the first submit, at start). */
+        private Runnable continuation;
+        private boolean starting;
         /** Set by wake(); consumed by suspend(). Loop thread only. */
         private boolean wakeRequested;
         /** True while parked in suspend(). */
@@ -84,10 +144,28 @@ final class Strands {
 
         @Override
         void start() {
-            Thread t = loop.strandBuilder.unstarted(this);
+            Thread t = loopScheduledBuilder(this).unstarted(this);
             t.setUncaughtExceptionHandler(this);
             thread = t;
-            t.start(); // the loop's executor puts the first step on the ready queue
+            starting = true;
+            try {
+                t.start(); // submits the first step: execute() below
+            } finally {
+                starting = false;
+            }
+        }
+
+        /** The scheduler of our thread and of every virtual thread created inside this task. */
+        @Override
+        public void execute(Runnable command) {
+            if (command == continuation) {
+                loop.submitContinuation(command);
+            } else if (continuation == null && starting) {
+                continuation = command;
+                loop.submitContinuation(command);
+            } else {
+                foreignVirtualThread(command);
+            }
         }
 
         @Override

@@ -214,7 +214,7 @@ public final class Task<T> extends Future<T> {
         }
         if (f.done()) {
             // Like asyncio, awaiting a done future does not suspend, so it is not a cancellation point.
-            return f.resultForAwait();
+            return f.resultForAwait(this);
         }
         waitingOn = f;
         f.addCallback(strand);
@@ -237,7 +237,7 @@ public final class Task<T> extends Future<T> {
             mustCancel = false;
             throw new CancelledError(cancelMessage);
         }
-        return f.resultForAwait();
+        return f.resultForAwait(this);
     }
 
     /** {@code sleep(0)}: let everything ready run once, then continue. */
