@@ -96,6 +96,10 @@ public final class EventLoop {
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
     private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
 
+    static {
+        org.aio4j.internal.LoopHooks.Installed.install(LoopHooksImpl.INSTANCE);
+    }
+
     // ------------------------------------------------------------ any thread
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
@@ -131,6 +135,10 @@ public final class EventLoop {
     private ExceptionHandler exceptionHandler;
     private TaskFactory taskFactory = TaskFactory.DEFAULT;
     private ExecutorService defaultExecutor;
+    // test-kit hooks (LoopHooks)
+    private ArrayList<Future<Void>> idleWaiters;
+    java.util.random.RandomGenerator shuffle;
+    java.util.function.Consumer<Coro<?>> coroListener;
 
     private EventLoop(Clock clock) {
         this.clock = clock;
@@ -448,6 +456,29 @@ public final class EventLoop {
     /** A coroutine was made while this loop runs: watch it for "never awaited" after this batch. */
     void coroCreated(Coro<?> c) {
         freshCoros.add(c);
+        if (coroListener != null) {
+            coroListener.accept(c);
+        }
+    }
+
+    /** See {@link org.aio4j.internal.LoopHooks#whenIdle}. */
+    Future<Void> whenIdle() {
+        Future<Void> f = new Future<>(this);
+        if (idleWaiters == null) {
+            idleWaiters = new ArrayList<>();
+        }
+        idleWaiters.add(f);
+        return f;
+    }
+
+    private boolean timerDue() {
+        TimerHandle h = peekTimer();
+        return h != null && h.deadline - clock.nanoTime() <= 0;
+    }
+
+    long nextTimerDeadline() {
+        TimerHandle h = peekTimer();
+        return h == null ? Long.MIN_VALUE : h.deadline;
     }
 
     /** Work that completes outside the loop starts (virtual time must not jump meanwhile). */
@@ -607,6 +638,17 @@ public final class EventLoop {
             timers.removeIf(h -> h.cancelled);
             cancelledTimers = 0;
         }
+        if (idleWaiters != null && !idleWaiters.isEmpty() && ready.isEmpty() && inbox.isEmpty()
+                && !timerDue()) {
+            // Nothing to run, no timer due: the moment whenIdle() waits for (before time moves or I/O waits).
+            ArrayList<Future<Void>> waiters = idleWaiters;
+            idleWaiters = null;
+            for (Future<Void> f : waiters) {
+                if (!f.done()) {
+                    f.setResult(null);
+                }
+            }
+        }
         TimerHandle next = peekTimer();
         boolean mayJump = false;
         long timeout; // nanoseconds; -1 = until woken
@@ -643,6 +685,9 @@ public final class EventLoop {
 
         // 4. Exactly the callbacks ready now (items pushed at the head meanwhile are counted in).
         batchLeft = ready.size();
+        if (shuffle != null && batchLeft > 1) {
+            runShuffledBatch();
+        }
         while (batchLeft > 0) {
             batchLeft--;
             runItem(ready.pollFirst());
@@ -653,6 +698,31 @@ public final class EventLoop {
                 c.watch();
             }
             freshCoros.clear();
+        }
+    }
+
+    /**
+     * The test kit's shuffle mode: this iteration's callbacks in a random order. Items pushed at the
+     * head while it runs (an eager task's first step) still run right after the item that pushed them.
+     */
+    private void runShuffledBatch() {
+        Object[] batch = new Object[batchLeft];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = ready.pollFirst();
+        }
+        for (int i = batch.length - 1; i > 0; i--) {
+            int j = shuffle.nextInt(i + 1);
+            Object t = batch[i];
+            batch[i] = batch[j];
+            batch[j] = t;
+        }
+        batchLeft = 0;
+        for (Object item : batch) {
+            runItem(item);
+            while (batchLeft > 0) {
+                batchLeft--;
+                runItem(ready.pollFirst());
+            }
         }
     }
 

@@ -1,0 +1,8 @@
+/**
+ * aio4j-test: a JUnit 5 kit for testing code that uses aio4j. Start at {@link org.aio4j.test.AioTest}.
+ */
+module org.aio4j.test {
+    requires transitive org.aio4j;
+    requires transitive org.junit.jupiter.api;
+    exports org.aio4j.test;
+}

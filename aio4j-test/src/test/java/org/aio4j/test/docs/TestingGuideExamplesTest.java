@@ -1,0 +1,137 @@
+package org.aio4j.test.docs;
+
+import static org.aio4j.Aio.async;
+import static org.aio4j.Aio.await;
+import static org.aio4j.Aio.createTask;
+import static org.aio4j.Aio.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.aio4j.CancelledError;
+import org.aio4j.Coro;
+import org.aio4j.EventLoop;
+import org.aio4j.Future;
+import org.aio4j.Task;
+import org.aio4j.test.AioTest;
+import org.aio4j.test.Sequencer;
+import org.aio4j.test.TestLoop;
+
+/** The examples of docs/testing.md, verbatim: if they stop compiling or passing, the guide is wrong. */
+class TestingGuideExamplesTest {
+
+    // --- code under test -------------------------------------------------------------------------
+
+    /** Polls every {@code period} seconds until {@code ready} says yes; returns how many polls. */
+    static Coro<Integer> pollUntilReady(java.util.function.BooleanSupplier ready, double period) {
+        return async(() -> {
+            int polls = 0;
+            while (true) {
+                polls++;
+                if (ready.getAsBoolean()) {
+                    return polls;
+                }
+                sleep(period);
+            }
+        });
+    }
+
+    /** A worker that cleans up (awaiting) when cancelled. */
+    static Coro<Void> worker(List<String> log) {
+        return async(() -> {
+            try {
+                while (true) {
+                    sleep(1);
+                    log.add("tick");
+                }
+            } catch (CancelledError e) {
+                sleep(0.5);            // async cleanup: flush, say goodbye...
+                log.add("cleaned up");
+                throw e;
+            }
+        });
+    }
+
+    // --- 1. virtual time -------------------------------------------------------------------------
+
+    @AioTest
+    void pollerGivesUpSleepingOnceReady(TestLoop test) {
+        boolean[] ready = {false};
+        Task<Integer> poller = createTask(pollUntilReady(() -> ready[0], 30));
+        test.advanceBy(59);                 // polls at 0 s and 30 s
+        assertThat(poller.done()).isFalse();
+        ready[0] = true;
+        test.advanceBy(1);                  // the poll at 60 s sees it
+        assertThat(await(poller)).isEqualTo(3);
+        assertThat(test.time()).isEqualTo(60.0);
+    }
+
+    // --- 2. cancellation ---------------------------------------------------------------------------
+
+    @AioTest
+    void cancelledWorkerCleansUpBeforeItEnds(TestLoop test) {
+        List<String> log = new ArrayList<>();
+        Task<Void> w = createTask(worker(log));
+        test.advanceBy(2.5);
+        w.cancel("shutting down");
+        assertThatThrownBy(() -> await(w)).isInstanceOf(CancelledError.class).hasMessage("shutting down");
+        assertThat(log).containsExactly("tick", "tick", "cleaned up");
+        assertThat(test.time()).isEqualTo(3.0);   // 2.5 s of work + 0.5 s of cleanup
+        assertThat(w.cancelled()).isTrue();
+    }
+
+    // --- 3. a hand-off between tasks, made deterministic -------------------------------------------
+
+    @AioTest
+    void consumerSeesItemsInOrder(TestLoop test, EventLoop loop) {
+        List<Future<String>> slots = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            slots.add(loop.createFuture());
+        }
+        List<String> consumed = new ArrayList<>();
+        Task<Void> consumer = createTask(async(() -> {
+            for (Future<String> slot : slots) {
+                consumed.add(await(slot));
+            }
+        }));
+        test.waitAllTasksBlocked();          // the consumer is parked on the first slot
+        assertThat(consumed).isEmpty();
+        slots.get(0).setResult("a");
+        slots.get(1).setResult("b");
+        test.runCurrent();
+        assertThat(consumed).containsExactly("a", "b");
+        slots.get(2).setResult("c");
+        await(consumer);
+        assertThat(consumed).containsExactly("a", "b", "c");
+    }
+
+    // --- 4. forcing an interleaving ---------------------------------------------------------------
+
+    @AioTest
+    void sequencerForcesWhoGoesFirst(TestLoop test) {
+        Sequencer seq = test.sequencer();
+        List<String> order = new ArrayList<>();
+        Task<Void> other = createTask(async(() -> {
+            try (var s = seq.step(1)) {
+                order.add("other");
+            }
+        }));
+        try (var s = seq.step(0)) {
+            order.add("main");
+        }
+        await(other);
+        assertThat(order).containsExactly("main", "other");
+    }
+
+    // --- 5. ordered steps across tasks -------------------------------------------------------------
+
+    @AioTest
+    void stepsProveTheOrder(TestLoop test) {
+        test.expect(1);
+        Task<Void> t = createTask(async(() -> test.expect(3)));
+        test.expect(2);                      // createTask does not run the task inline
+        await(t);
+        test.finish(4);
+    }
+}
