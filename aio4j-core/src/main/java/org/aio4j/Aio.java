@@ -367,6 +367,219 @@ public final class Aio {
         return GatheringFuture.of(runningLoop(), returnExceptions, awaitables);
     }
 
+    // ================================================================ timeouts
+
+    /**
+     * Runs {@code body} with a deadline {@code seconds} from now (Python's {@code async with
+     * asyncio.timeout(s)}): when it passes, the body is cancelled at its current await, and the scope
+     * raises {@link TimeoutError} instead of the {@link CancelledError}, but only for its own expiry
+     * (see {@link Timeout}). {@code Double.POSITIVE_INFINITY} means no deadline. Returns the body's
+     * value.
+     *
+     * @throws IllegalStateException outside a coroutine
+     * @throws IllegalArgumentException if {@code seconds} is NaN
+     */
+    public static <T> T timeout(double seconds, AsyncSupplier<T> body) {
+        requireBody(body);
+        return timeout(seconds, t -> body.get());
+    }
+
+    /** {@link #timeout(double, AsyncSupplier)} for a body that returns nothing. */
+    public static void timeout(double seconds, AsyncRunnable body) {
+        requireBody(body);
+        timeout(seconds, t -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** {@link #timeout(double, AsyncSupplier)} handing the body its {@link Timeout} (to move the deadline). */
+    public static <T> T timeout(double seconds, TimeoutBody<T> body) {
+        Strand s = currentStrandOrThrow("timeout");
+        requireBody(body);
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException("timeout(NaN): pass seconds, or Double.POSITIVE_INFINITY for none");
+        }
+        boolean none = seconds == Double.POSITIVE_INFINITY;
+        long deadline = none ? 0 : s.loop.clock.nanoTime() + EventLoop.secondsToNanos(seconds, "timeout");
+        return Timeout.run(s, !none, deadline, body);
+    }
+
+    /** {@link #timeout(double, AsyncSupplier)} with a {@link Duration}; {@code null} means no deadline. */
+    public static <T> T timeout(Duration duration, AsyncSupplier<T> body) {
+        requireBody(body);
+        return timeout(duration == null ? Double.POSITIVE_INFINITY : EventLoop.durationToNanos(duration) / 1e9,
+                t -> body.get());
+    }
+
+    /**
+     * Like {@link #timeout(double, AsyncSupplier)} with an absolute deadline in loop time ({@link
+     * EventLoop#time()} seconds; Python's {@code asyncio.timeout_at}). A deadline already past cancels
+     * the body at its first suspension.
+     */
+    public static <T> T timeoutAt(double when, AsyncSupplier<T> body) {
+        requireBody(body);
+        return timeoutAt(when, t -> body.get());
+    }
+
+    /** {@link #timeoutAt(double, AsyncSupplier)} handing the body its {@link Timeout}. */
+    public static <T> T timeoutAt(double when, TimeoutBody<T> body) {
+        Strand s = currentStrandOrThrow("timeoutAt");
+        requireBody(body);
+        if (Double.isNaN(when)) {
+            throw new IllegalArgumentException("timeoutAt(NaN): pass a loop time in seconds, or Double.POSITIVE_INFINITY");
+        }
+        boolean none = when == Double.POSITIVE_INFINITY;
+        return Timeout.run(s, !none, none ? 0 : Timeout.toNanos(when), body);
+    }
+
+    /**
+     * Waits for {@code awaitable} at most {@code seconds} (Python's {@code asyncio.wait_for}): on
+     * expiry the awaitable (a coroutine becomes a task) is cancelled, waited for until it has finished
+     * its cleanup, and {@link TimeoutError} is raised. {@code Double.POSITIVE_INFINITY} waits forever.
+     *
+     * <p>Unlike asyncio 3.11, if the awaitable completed at the very instant the deadline passed, its
+     * outcome (result or exception) is returned rather than lost behind a {@code TimeoutError}.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> T waitFor(Awaitable<T> awaitable, double seconds) {
+        Strand s = currentStrandOrThrow("waitFor");
+        if (awaitable == null) {
+            throw new NullPointerException("waitFor(null, ...): pass a coroutine, a future or a task");
+        }
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException("waitFor(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
+        }
+        @SuppressWarnings("unchecked")
+        Future<T> fut = (Future<T>) GatheringFuture.ensureFuture(s.loop, awaitable);
+        if (seconds <= 0) {
+            if (fut.done()) {
+                return fut.result();
+            }
+            fut.cancel();
+            try {
+                return s.task.awaitFuture(fut);
+            } catch (CancelledError e) {
+                if (fut.cancelled()) {
+                    throw new TimeoutError("waitFor: the timeout of " + seconds + " s had already passed", e);
+                }
+                throw e;
+            }
+        }
+        try {
+            return timeout(seconds, () -> s.task.awaitFuture(fut));
+        } catch (TimeoutError e) {
+            if (fut.done() && !fut.cancelled()) {
+                return fut.result(); // completed at the instant of the deadline: keep its outcome
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #waitFor(Awaitable, double)} with a {@link Duration}; {@code null} waits forever. */
+    public static <T> T waitFor(Awaitable<T> awaitable, Duration timeout) {
+        return waitFor(awaitable, timeout == null ? Double.POSITIVE_INFINITY : EventLoop.durationToNanos(timeout) / 1e9);
+    }
+
+    /**
+     * Protects {@code awaitable} from cancellation (Python's {@code asyncio.shield}): returns a future
+     * to await; cancelling the awaiting task cancels only that outer future, and the inner work (a
+     * coroutine becomes a task) keeps running.
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    public static <T> Future<T> shield(Awaitable<T> awaitable) {
+        if (awaitable == null) {
+            throw new NullPointerException("shield(null): pass a coroutine, a future or a task");
+        }
+        return Waiting.shield(runningLoop(), awaitable);
+    }
+
+    // ================================================================ structured concurrency
+
+    /**
+     * Runs {@code body} with a new {@link TaskGroup} and waits for every task created in it; returns
+     * the body's value (Python's {@code async with asyncio.TaskGroup() as tg}). See {@link TaskGroup}
+     * for failure and cancellation.
+     *
+     * @throws ExceptionGroup with every failure, if a task or the body failed
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> T taskGroup(TaskGroupBody<T> body) {
+        Strand s = currentStrandOrThrow("taskGroup");
+        requireBody(body);
+        return TaskGroup.run(s, body);
+    }
+
+    /** {@link #taskGroup(TaskGroupBody)} for a body that returns nothing. */
+    public static void taskGroup(TaskGroupAction body) {
+        Strand s = currentStrandOrThrow("taskGroup");
+        requireBody(body);
+        TaskGroup.run(s, tg -> {
+            body.run(tg);
+            return null;
+        });
+    }
+
+    /**
+     * Waits until {@code futures} are done as {@code returnWhen} says, or {@code timeout} seconds
+     * passed ({@code Double.POSITIVE_INFINITY}: no limit); returns the done and the pending ones
+     * (Python's {@code asyncio.wait}). Never raises on timeout and never cancels anything.
+     *
+     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, double timeout,
+                                         ReturnWhen returnWhen) {
+        Strand s = currentStrandOrThrow("wait");
+        if (Double.isNaN(timeout)) {
+            throw new IllegalArgumentException("wait(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
+        }
+        boolean none = timeout == Double.POSITIVE_INFINITY;
+        return Waiting.waitFor(s, futures, !none, none ? 0 : EventLoop.secondsToNanos(timeout, "wait"), returnWhen);
+    }
+
+    /** {@link #wait(Collection, double, ReturnWhen)} until all are done. */
+    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures) {
+        return wait(futures, Double.POSITIVE_INFINITY, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@link #wait(Collection, double, ReturnWhen)} without a time limit. */
+    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, ReturnWhen returnWhen) {
+        return wait(futures, Double.POSITIVE_INFINITY, returnWhen);
+    }
+
+    /**
+     * The awaitables in the order they complete, for a plain {@code for} loop inside a coroutine
+     * (Python 3.13's {@code asyncio.as_completed} used with {@code async for}): each step waits for the
+     * next one to be done and yields the original task or future (coroutines are wrapped in tasks).
+     * After {@code timeout} seconds ({@code Double.POSITIVE_INFINITY}: none) the next step throws
+     * {@link TimeoutError}. Iterable once.
+     *
+     * <pre>{@code
+     * for (Future<String> done : Aio.asCompleted(tasks, 10)) {
+     *     System.out.println(done.result());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
+                                                      double timeout) {
+        EventLoop loop = runningLoop();
+        if (Double.isNaN(timeout)) {
+            throw new IllegalArgumentException("asCompleted(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
+        }
+        boolean none = timeout == Double.POSITIVE_INFINITY;
+        return new Waiting.AsCompleted<>(loop, awaitables, !none, none ? 0 : EventLoop.secondsToNanos(timeout, "asCompleted"));
+    }
+
+    /** {@link #asCompleted(Collection, double)} without a time limit. */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables) {
+        return asCompleted(awaitables, Double.POSITIVE_INFINITY);
+    }
+
     // ================================================================ threads
 
     /**

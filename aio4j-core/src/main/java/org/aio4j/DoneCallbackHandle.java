@@ -13,9 +13,20 @@ final class DoneCallbackHandle extends Handle {
 
     @SuppressWarnings("unchecked")
     DoneCallbackHandle(EventLoop loop, Consumer<?> consumer, Future<?> future) {
-        super(loop, null);
-        this.consumer = (Consumer<Object>) consumer;
+        super(loop, null, consumer instanceof InContext c ? c.vars : null);
+        this.consumer = (Consumer<Object>) (consumer instanceof InContext c ? c.consumer : consumer);
         this.future = future;
+    }
+
+    /**
+     * A done callback added while context variables were set: it runs in a copy of that context
+     * (Python captures the context in add_done_callback). Without variables, no wrapper.
+     */
+    record InContext(Consumer<?> consumer, java.util.Map<ContextVar<?>, Object> vars) implements Consumer<Object> {
+        @Override
+        public void accept(Object o) {
+            throw new AssertionError("unwrapped by DoneCallbackHandle");
+        }
     }
 
     @Override

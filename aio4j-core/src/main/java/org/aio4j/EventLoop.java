@@ -139,6 +139,8 @@ public final class EventLoop {
     private ArrayList<Future<Void>> idleWaiters;
     java.util.random.RandomGenerator shuffle;
     java.util.function.Consumer<Coro<?>> coroListener;
+    /** The context of the callback running now (built lazily from its handle's captured variables). */
+    Context callbackContext;
 
     private EventLoop(Clock clock) {
         this.clock = clock;
@@ -782,7 +784,12 @@ public final class EventLoop {
         long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
         try {
             if (item instanceof Handle h) {
-                h.runHandle();
+                callbackContext = h.contextVars == null ? null : new Context(h.contextVars);
+                try {
+                    h.runHandle();
+                } finally {
+                    callbackContext = null;
+                }
             } else {
                 ((Runnable) item).run();
             }
@@ -863,16 +870,20 @@ public final class EventLoop {
         Executor ex = executor != null ? executor : defaultExecutor();
         Future<T> f = new Future<>(this);
         foreignStarted();
+        var vars = Context.capture();
         Runnable work = () -> {
-            T value = null;
-            Throwable failure = null;
-            try {
-                value = fn.call();
-            } catch (Throwable e) {
-                failure = e;
-            }
-            T v = value;
-            Throwable x = failure;
+            Object[] value = {null};
+            Throwable[] failed = {null};
+            Context.runOnThread(vars, () -> {
+                try {
+                    value[0] = fn.call();
+                } catch (Throwable e) {
+                    failed[0] = e;
+                }
+            });
+            @SuppressWarnings("unchecked")
+            T v = (T) value[0];
+            Throwable x = failed[0];
             try {
                 callSoonThreadsafe(() -> {
                     foreignEnded();

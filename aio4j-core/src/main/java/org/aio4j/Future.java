@@ -251,11 +251,13 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
         if (callback == null) {
             throw new NullPointerException("addDoneCallback(null)");
         }
+        var vars = Context.capture();
+        Consumer<?> cb = vars == null ? callback : new DoneCallbackHandle.InContext(callback, vars);
         if (state != State.PENDING) {
             loop.checkOpen("schedule a done callback");
-            loop.scheduleDoneCallback(callback, this);
+            loop.scheduleDoneCallback(cb, this);
         } else {
-            addCallback(callback);
+            addCallback(cb);
         }
     }
 
@@ -267,6 +269,11 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
         loop.checkThread();
         return removeCallback(callback);
+    }
+
+    /** Whether a registered callback is {@code cb}, possibly wrapped with its context. */
+    private static boolean same(Object registered, Object cb) {
+        return registered == cb || (registered instanceof DoneCallbackHandle.InContext c && c.consumer() == cb);
     }
 
     final void addCallback(Object cb) {
@@ -290,13 +297,13 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
         Object cbs = callbacks;
         if (cbs instanceof ArrayList<?> list) {
             for (Object x : list) {
-                if (x == cb) {
+                if (same(x, cb)) {
                     return true;
                 }
             }
             return false;
         }
-        return cbs == cb;
+        return same(cbs, cb);
     }
 
     final int removeCallback(Object cb) {
@@ -306,14 +313,14 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
         }
         if (cbs instanceof ArrayList<?> list) {
             int before = list.size();
-            list.removeIf(x -> x == cb);
+            list.removeIf(x -> same(x, cb));
             int removed = before - list.size();
             if (list.isEmpty()) {
                 callbacks = null;
             }
             return removed;
         }
-        if (cbs == cb) {
+        if (same(cbs, cb)) {
             callbacks = null;
             return 1;
         }

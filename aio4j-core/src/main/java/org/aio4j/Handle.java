@@ -4,6 +4,8 @@ package org.aio4j;
  * A callback scheduled on an {@link EventLoop} by {@link EventLoop#callSoon} or
  * {@link EventLoop#callSoonThreadsafe}: Python's {@code asyncio.Handle}.
  *
+ * <p>The callback runs in a copy of the {@link Context} that was current when it was scheduled.
+ *
  * <p>{@link #cancel()} keeps the callback from running if it has not run yet; cancelling a handle
  * that already ran, or twice, does nothing.
  *
@@ -17,11 +19,18 @@ public sealed class Handle permits TimerHandle, DoneCallbackHandle {
     /** Creation site, recorded in debug mode only. */
     final Throwable source;
     volatile boolean cancelled;
+    /** The context variables current when scheduled (null: none); the callback runs in a copy. */
+    final java.util.Map<ContextVar<?>, Object> contextVars;
 
     Handle(EventLoop loop, Runnable callback) {
+        this(loop, callback, Context.capture());
+    }
+
+    Handle(EventLoop loop, Runnable callback, java.util.Map<ContextVar<?>, Object> contextVars) {
         this.loop = loop;
         this.callback = callback;
         this.source = loop.debug ? new Throwable("handle created here") : null;
+        this.contextVars = contextVars;
     }
 
     /** Keeps the callback from running, if it has not run yet. */

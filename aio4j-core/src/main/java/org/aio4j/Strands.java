@@ -198,6 +198,9 @@ final class Strands {
             loop.leaveStep(this);
             parked = true;
             do {
+                // A pending interrupt (our own, from cancelling a blocking call, or the user's) would
+                // make park() return at once and spin the loop; cancellation is tracked by the task.
+                Thread.interrupted();
                 LockSupport.park(this);
             } while (!wakeRequested);
             wakeRequested = false;
@@ -283,6 +286,7 @@ final class Strands {
             strandHasBaton = false;
             LockSupport.unpark(loopThread);
             while (!strandHasBaton) {
+                Thread.interrupted(); // see LoopScheduled.suspend
                 LockSupport.park(this);
             }
             wakeRequested = false;

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link CancelledError} at its current await or, if it is running, at its next suspension. The
  * coroutine may catch it, clean up (awaiting as needed) and should rethrow; if the body ends with
  * the error the task is CANCELLED. {@link #uncancel()} takes one request back.
- * A task cancelled before its first step never runs its body.
+ * A task cancelled before its first step never runs its body. A task cancelled while parked inside a
+ * blocking JDK call (LOOP_SCHEDULED mode) is interrupted; an {@link InterruptedException} that then
+ * ends its body ends the task as cancelled.
  *
  * <h2>Threads</h2>
  * Loop thread only, like {@link Future}. Each task runs on a virtual thread of its own (see
@@ -41,6 +43,8 @@ public final class Task<T> extends Future<T> {
     private int cancelRequests;
     private boolean mustCancel;
     private String cancelMessage;
+    /** This task's context variables (null until it has any: created lazily). */
+    Context context;
     /** The future this task is parked on, or null. */
     private Future<?> waitingOn;
     /** Intrusive list of the loop's pending tasks (loop thread only). */
@@ -70,6 +74,10 @@ public final class Task<T> extends Future<T> {
         coro.claim("create a task for");
         Task<T> task = new Task<>(loop, coro, name);
         coro.owner = task;
+        var vars = Context.capture();
+        if (vars != null) {
+            task.context = new Context(vars); // a copy of the creator's context
+        }
         loop.addPending(task);
         if (eager) {
             loop.startEager(task.strand);
@@ -136,6 +144,11 @@ public final class Task<T> extends Future<T> {
         }
         mustCancel = true;
         cancelMessage = message;
+        if (strand.blockedInJdk) {
+            // Parked inside a blocking JDK call, not at an await: interrupt it, so the call ends (with
+            // InterruptedException, or the interrupt status set) and the cancellation is delivered.
+            strand.thread.interrupt();
+        }
         return true;
     }
 
@@ -181,6 +194,13 @@ public final class Task<T> extends Future<T> {
             finish(State.CANCELLED, e.getMessage());
             return;
         } catch (Throwable e) {
+            if (mustCancel && e instanceof InterruptedException) {
+                // The interrupt was our cancellation of a blocking call: the task is cancelled.
+                mustCancel = false;
+                Thread.interrupted();
+                finish(State.CANCELLED, cancelMessage);
+                return;
+            }
             finish(State.FAILED, e);
             return;
         }

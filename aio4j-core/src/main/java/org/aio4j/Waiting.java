@@ -1,0 +1,212 @@
+package org.aio4j;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The implementations behind {@link Aio#wait}, {@link Aio#asCompleted} and {@link Aio#shield}, on the
+ * public Future API (done callbacks) and one internal await.
+ */
+final class Waiting {
+    private Waiting() {
+    }
+
+    // ------------------------------------------------------------------ wait
+
+    @SuppressWarnings("unchecked")
+    static <T> WaitResult<T> waitFor(Strand s, Collection<? extends Future<? extends T>> fs, boolean hasTimeout,
+                                     long timeoutNanos, ReturnWhen when) {
+        if (fs == null || fs.isEmpty()) {
+            throw new IllegalArgumentException("wait: the collection of tasks/futures is empty; pass at least one");
+        }
+        if (when == null) {
+            throw new NullPointerException("wait: returnWhen is null; pass ReturnWhen.ALL_COMPLETED, FIRST_COMPLETED"
+                    + " or FIRST_EXCEPTION");
+        }
+        EventLoop loop = s.loop;
+        Set<Future<T>> all = new LinkedHashSet<>();
+        for (Future<? extends T> f : fs) {
+            if (f.loop != loop) {
+                throw new IllegalArgumentException("wait: " + f + " belongs to another event loop");
+            }
+            all.add((Future<T>) f);
+        }
+        Future<Void> waiter = new Future<>(loop);
+        int[] remaining = {all.size()};
+        Consumer<Future<?>> onCompletion = f -> {
+            remaining[0]--;
+            if (remaining[0] <= 0 || when == ReturnWhen.FIRST_COMPLETED
+                    || (when == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
+                if (!waiter.done()) {
+                    waiter.setResult(null);
+                }
+            }
+        };
+        TimerHandle timer = hasTimeout ? loop.callAtNanos(loop.clock.nanoTime() + timeoutNanos, () -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        }) : null;
+        for (Future<T> f : all) {
+            f.addDoneCallback(onCompletion);
+        }
+        try {
+            s.task.awaitFuture(waiter);
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+            for (Future<T> f : all) {
+                f.removeDoneCallback(onCompletion);
+            }
+        }
+        Set<Future<T>> done = new LinkedHashSet<>();
+        Set<Future<T>> pending = new LinkedHashSet<>();
+        for (Future<T> f : all) {
+            (f.done() ? done : pending).add(f);
+        }
+        return new WaitResult<>(Collections.unmodifiableSet(done), Collections.unmodifiableSet(pending));
+    }
+
+    // ------------------------------------------------------------------ asCompleted
+
+    /** The iterator of {@link Aio#asCompleted}; see there. */
+    static final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
+        private final EventLoop loop;
+        private final Set<Future<T>> todo = new LinkedHashSet<>();
+        private final ArrayDeque<Future<T>> completed = new ArrayDeque<>();
+        private int left;
+        private boolean timedOut;
+        private TimerHandle timer;
+        private Future<Void> waiter;
+        private boolean iterated;
+        private final Consumer<Future<T>> onCompletion = this::completed;
+
+        @SuppressWarnings("unchecked")
+        AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> aws, boolean hasTimeout, long timeoutNanos) {
+            this.loop = loop;
+            Set<Object> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Awaitable<? extends T> aw : aws) {
+                if (aw == null) {
+                    throw new NullPointerException("asCompleted: an awaitable is null");
+                }
+                if (seen.add(aw)) {
+                    todo.add((Future<T>) GatheringFuture.ensureFuture(loop, aw));
+                }
+            }
+            left = todo.size();
+            for (Future<T> f : todo) {
+                f.addDoneCallback(onCompletion);
+            }
+            if (hasTimeout && !todo.isEmpty()) {
+                timer = loop.callAtNanos(loop.clock.nanoTime() + timeoutNanos, this::timeout);
+            }
+        }
+
+        private void completed(Future<T> f) {
+            if (!todo.remove(f)) {
+                return;
+            }
+            completed.add(f);
+            if (todo.isEmpty() && timer != null) {
+                timer.cancel();
+            }
+            wake();
+        }
+
+        private void timeout() {
+            for (Future<T> f : todo) {
+                f.removeDoneCallback(onCompletion);
+            }
+            todo.clear();
+            timedOut = true;
+            wake();
+        }
+
+        private void wake() {
+            if (waiter != null && !waiter.done()) {
+                waiter.setResult(null);
+            }
+        }
+
+        @Override
+        public Iterator<Future<T>> iterator() {
+            if (iterated) {
+                throw new IllegalStateException("asCompleted(...) can be iterated once; call it again for a new pass");
+            }
+            iterated = true;
+            return this;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return left > 0;
+        }
+
+        /**
+         * Waits for the next future to be done and returns it (the original task or future).
+         *
+         * @throws TimeoutError if the timeout passed first
+         */
+        @Override
+        public Future<T> next() {
+            if (left <= 0) {
+                throw new NoSuchElementException("asCompleted: every awaitable was already returned");
+            }
+            Strand s = Aio.currentStrandOrThrow("asCompleted(...).next");
+            while (completed.isEmpty()) {
+                if (timedOut) {
+                    throw new TimeoutError("asCompleted: the timeout passed with " + left + " awaitable(s) not done");
+                }
+                waiter = new Future<>(loop);
+                try {
+                    s.task.awaitFuture(waiter);
+                } finally {
+                    waiter = null;
+                }
+            }
+            left--;
+            return completed.poll();
+        }
+    }
+
+    // ------------------------------------------------------------------ shield
+
+    @SuppressWarnings("unchecked")
+    static <T> Future<T> shield(EventLoop loop, Awaitable<T> aw) {
+        Future<T> inner = (Future<T>) GatheringFuture.ensureFuture(loop, aw);
+        if (inner.done()) {
+            return inner;
+        }
+        Future<T> outer = new Future<>(loop);
+        Consumer<Future<T>> innerDone = i -> {
+            if (outer.cancelled()) {
+                if (!i.cancelled()) {
+                    i.exception(); // retrieved: the shielded work's failure has no reader left
+                }
+                return;
+            }
+            if (i.cancelled()) {
+                outer.cancel();
+            } else if (i.exception() != null) {
+                outer.setException(i.exception());
+            } else {
+                outer.setResult(i.result());
+            }
+        };
+        inner.addDoneCallback(innerDone);
+        outer.addDoneCallback(o -> {
+            if (!inner.done()) {
+                inner.removeDoneCallback(innerDone);
+            }
+        });
+        return outer;
+    }
+
+}
