@@ -22,6 +22,8 @@ public final class Main {
         demos.put("coroutine-object", CoroutineObjectDemo::run);
         demos.put("sequential-vs-gather", SequentialVsGatherDemo::run);
         demos.put("create-task", CreateTaskDemo::run);
+        demos.put("api-calls-with-timeout", ApiCallsWithTimeoutDemo::run);
+        demos.put("task-group", TaskGroupDemo::run);
         return demos;
     }
 

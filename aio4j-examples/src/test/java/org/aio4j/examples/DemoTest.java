@@ -72,7 +72,35 @@ class DemoTest {
     }
 
     @Test
+    void apiCallsUnderTimeoutsAreAllHandledInTheTimeOfTheLimit() {
+        String out = capture(ApiCallsWithTimeoutDemo::run);
+        assertThat(out).containsSubsequence(
+                "[ 0.10s] /health: 200 from /health",
+                "[ 0.40s] /users: 200 from /users",
+                "[ 0.80s] /billing: failed: 503 from /billing",
+                "[ 1.20s] /orders: 200 from /orders",
+                "[ 2.00s] /reports: timed out after 2 s (the call was cancelled)",
+                "[ 2.00s] outcomes: [/users ok, /orders ok, /reports timeout, /billing error, /health ok]",
+                "total: 2.00 s");
+    }
+
+    @Test
+    void taskGroupCancelsSiblingsOfTheFailedChildAndRaisesOneGroup() {
+        String out = capture(TaskGroupDemo::run);
+        assertThat(out).containsSubsequence(
+                "[ 1.00s] parser: failing",
+                "[ 1.00s] indexer: cancelled, cleaning up",
+                "[ 1.00s] uploader: cancelled, cleaning up",
+                "[ 1.10s] indexer: cleaned up",
+                "[ 1.10s] uploader: cleaned up",
+                "[ 1.10s] group: raised ExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)",
+                "[ 1.10s]   - java.lang.IllegalArgumentException: parser could not parse its input");
+        assertThat(out).doesNotContain("finished without error").doesNotContain("indexer: done");
+    }
+
+    @Test
     void everyDemoIsListed() {
-        assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task");
+        assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
+                "api-calls-with-timeout", "task-group");
     }
 }
