@@ -67,6 +67,34 @@ class TestingGuideExamplesTest {
         assertThat(test.time()).isEqualTo(60.0);
     }
 
+    // --- 1b. timeouts ------------------------------------------------------------------------------
+
+    /** Fetches with a 5 s limit, falling back to a cached value. */
+    static Coro<String> fetchOrCached(Coro<String> fetch) {
+        return async(() -> {
+            try {
+                return org.aio4j.Aio.timeout(5, () -> await(fetch));
+            } catch (org.aio4j.TimeoutError e) {
+                return "cached";
+            }
+        });
+    }
+
+    @AioTest
+    void slowFetchFallsBackToTheCacheAtExactlyFiveSeconds(TestLoop test) {
+        Task<String> t = createTask(fetchOrCached(async(() -> sleep(60, "fresh"))));
+        test.advanceBy(4.999);
+        assertThat(t.done()).isFalse();
+        test.advanceBy(0.001);
+        assertThat(t.done()).isTrue();
+        assertThat(await(t)).isEqualTo("cached");
+    }
+
+    @AioTest
+    void fastFetchBeatsTheTimeout() {
+        assertThat(await(fetchOrCached(async(() -> sleep(4.9, "fresh"))))).isEqualTo("fresh");
+    }
+
     // --- 2. cancellation ---------------------------------------------------------------------------
 
     @AioTest
