@@ -1,0 +1,115 @@
+package org.aio4j.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The five figures of the benchmark, in the order BenchMain runs and prints them.
+ *
+ * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
+ * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line.
+ */
+enum Figure {
+    PING_PONG("ping-pong", "pingPong", 0,
+            new Metric("ping-pong", "ping-pong", "ns/switch", 200, false)),
+    SLEEP0("sleep0", "sleep0", 0,
+            new Metric("sleep0", "sleep(0) loop", "ns/iter", 50, false)),
+    SLEEP0_PAIR("sleep0-pair", "sleep0Pair", 0,
+            new Metric("sleep0-pair", "sleep(0) x2 tasks", "ns/switch", 200, false)),
+    GATHER("gather", "gather", Workload.GATHER_TASKS,
+            new Metric("gather", "spawn+gather %s tasks", "s", 0.8, true)),
+    MEMORY("memory", null, Workload.MEMORY_TASKS,
+            new Metric("memory-heap", "%s parked tasks, live heap", "bytes/task", 700, false),
+            new Metric("memory-rss", "%s parked tasks, RSS", "bytes/task", 700, false));
+
+    /**
+     * One printed line of a figure.
+     *
+     * @param key the key of the RESULT line that reports it
+     * @param label the line's label, without the unit; {@code %s} stands for the task count ("1M")
+     * @param unit the unit of the values, e.g. "ns/switch"
+     * @param target aio4j's target for the full-size run (an upper bound)
+     * @param targetScalesWithCount whether the target is a total that shrinks with quick mode's
+     *     smaller count (true for the seconds of figure 4, false for per-operation figures)
+     */
+    record Metric(String key, String label, String unit, double target, boolean targetScalesWithCount) {
+        /** The label followed by the unit, with the task count of this plan. */
+        String label(Figure figure, Plan plan) {
+            return String.format(Locale.ROOT, label, countLabel(plan.count(figure.fullCount))) + " " + unit;
+        }
+
+        /** The line a child process prints to report {@code value}. */
+        String resultLine(double value) {
+            return String.format(Locale.ROOT, "RESULT %s %.6g %s", key, value, unit);
+        }
+
+        /** The target of aio4j for the size of this plan. */
+        double target(Figure figure, Plan plan) {
+            return targetScalesWithCount ? target * plan.count(figure.fullCount) / figure.fullCount : target;
+        }
+    }
+
+    private final String id;
+    private final String jmhMethod;
+    private final int fullCount;
+    private final List<Metric> metrics;
+
+    Figure(String id, String jmhMethod, int fullCount, Metric... metrics) {
+        this.id = id;
+        this.jmhMethod = jmhMethod;
+        this.fullCount = fullCount;
+        this.metrics = List.of(metrics);
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The JMH benchmark method of {@link Aio4jBenchmarks}, or null if aio4j is not measured by JMH. */
+    String jmhMethod() {
+        return jmhMethod;
+    }
+
+    List<Metric> metrics() {
+        return metrics;
+    }
+
+    /** The only metric of figures 1-4. */
+    Metric metric() {
+        if (metrics.size() != 1) {
+            throw new IllegalStateException(id + " has " + metrics.size() + " metrics");
+        }
+        return metrics.getFirst();
+    }
+
+    /** Whether each measurement needs a fresh process (figure 5, memory). */
+    boolean freshProcessPerRun() {
+        return this == MEMORY;
+    }
+
+    /** The figure named by {@code arg}: its id or its number (1-5). */
+    static Figure parse(String arg) {
+        for (Figure figure : values()) {
+            if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {
+                return figure;
+            }
+        }
+        throw new IllegalArgumentException("unknown figure '" + arg + "'; figures: " + ids());
+    }
+
+    /** All ids, for usage messages. */
+    static String ids() {
+        StringBuilder ids = new StringBuilder();
+        for (Figure figure : values()) {
+            ids.append(ids.isEmpty() ? "" : ", ").append(figure.ordinal() + 1).append('=').append(figure.id);
+        }
+        return ids.toString();
+    }
+
+    private static String countLabel(int count) {
+        if (count % 1_000_000 == 0) {
+            return count / 1_000_000 + "M";
+        }
+        return count % 1000 == 0 ? count / 1000 + "k" : String.valueOf(count);
+    }
+}

@@ -1,0 +1,119 @@
+package org.aio4j.bench
+
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.cancelChildren
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.yield
+
+/**
+ * The kotlinx.coroutines peers of the figures, on a single thread: every scenario runs inside
+ * `runBlocking` on the calling thread, whose event loop is kotlinx's own single-threaded
+ * dispatcher, as aio4j's loop is. Each method returns the median figure of [Plan.runs] warmed-up
+ * measurements (see [Samples.medianOf]); the Java harness calls them as static methods.
+ */
+object KotlinPeers {
+    /*
+     * The mapping of the scenarios:
+     * - a Future is a CompletableDeferred; completing it dispatches the awaiting coroutine to the
+     *   runBlocking event loop's queue, as asyncio's call_soon does;
+     * - sleep(0) is yield(): in runBlocking it always suspends and requeues the coroutine at the back
+     *   of the event loop's queue (delay(0) would return without suspending);
+     * - a task is launch { } (or async { } where a result is gathered); gather is awaitAll().
+     * Each measured interval is the whole runBlocking call, as JMH times the whole Aio.run call.
+     */
+
+    /** Figure 1: ns per switch of two coroutines completing a deferred the other awaits. */
+    @JvmStatic
+    fun pingPong(plan: Plan): Double {
+        val rounds = plan.count(Workload.PING_PONG_ROUNDS)
+        return Samples.medianOf(plan) { timed { pingPongOnce(rounds) } / (2.0 * rounds) }
+    }
+
+    /** Figure 2: ns per `yield()` of one coroutine. */
+    @JvmStatic
+    fun sleep0(plan: Plan): Double {
+        val iterations = plan.count(Workload.SLEEP0_ITERATIONS)
+        return Samples.medianOf(plan) {
+            timed { runBlocking { repeat(iterations) { yield() } } } / iterations
+        }
+    }
+
+    /** Figure 3: ns per switch of two coroutines each looping `yield()`. */
+    @JvmStatic
+    fun sleep0Pair(plan: Plan): Double {
+        val iterations = plan.count(Workload.SLEEP0_PAIR_ITERATIONS)
+        return Samples.medianOf(plan) {
+            timed {
+                runBlocking {
+                    repeat(2) { launch { repeat(iterations) { yield() } } }
+                }
+            } / (2.0 * iterations)
+        }
+    }
+
+    /** Figure 4: seconds to spawn a million coroutines that each yield once, and await them all. */
+    @JvmStatic
+    fun gather(plan: Plan): Double {
+        val count = plan.count(Workload.GATHER_TASKS)
+        return Samples.medianOf(plan) {
+            timed {
+                runBlocking {
+                    List(count) { async { yield() } }.awaitAll()
+                }
+            } / 1e9
+        }
+    }
+
+    /**
+     * Figure 5 (one measurement; call in a fresh JVM): memory per coroutine suspended in `await()`
+     * of one never-completed CompletableDeferred.
+     */
+    @JvmStatic
+    fun parkedCoroutineMemory(plan: Plan): TaskMemory {
+        val count = plan.count(Workload.MEMORY_TASKS)
+        return runBlocking {
+            val never = CompletableDeferred<Unit>()
+            val jobs = ArrayList<Job>(count) // allocated before the baseline: only tasks count
+            val probe = MemoryProbe.baseline()
+            repeat(count) { jobs.add(launch { never.await() }) }
+            // Every coroutine was queued before this one's resumption, so after yielding all of
+            // them have started and are suspended on `never`.
+            yield()
+            yield()
+            val memory = probe.perTask(count)
+            coroutineContext.cancelChildren()
+            memory
+        }
+    }
+
+    private fun pingPongOnce(rounds: Int) = runBlocking {
+        val box = arrayOf(CompletableDeferred<Unit>(), CompletableDeferred<Unit>())
+        launch { player(box, 0, rounds) }
+        launch { player(box, 1, rounds) }
+    }
+
+    /**
+     * One side of ping-pong: wake the peer by completing the deferred it awaits, then await our
+     * own. Both run on the one runBlocking thread, so the shared box needs no synchronisation.
+     */
+    private suspend fun player(box: Array<CompletableDeferred<Unit>>, me: Int, rounds: Int) {
+        repeat(rounds) {
+            val mine = CompletableDeferred<Unit>()
+            val peer = box[1 - me]
+            box[me] = mine
+            peer.complete(Unit)
+            mine.await()
+        }
+        box[1 - me].complete(Unit) // releases the peer from its last await (no-op if done)
+    }
+
+    private inline fun timed(block: () -> Unit): Double {
+        val start = System.nanoTime()
+        block()
+        return Samples.since(start)
+    }
+}

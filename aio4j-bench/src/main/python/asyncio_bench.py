@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""CPython asyncio (and uvloop) peers of the aio4j benchmark figures.
+
+Usage: python3 asyncio_bench.py <figure> [--uvloop] [--quick]
+
+Runs the asyncio version of one figure, repeats the measurement 5 times (after one discarded
+warm-up run, except for gather and memory) and prints one machine-readable line with the median
+for the harness (BenchMain.java):
+
+    RESULT <figure> <median> <unit>
+
+Figures (the same scenarios as aio4j, Kotlin and virtual threads; see BenchMain / Figure.java):
+  ping-pong     two tasks alternately complete a future the other awaits     ns/switch
+  sleep0        one task looping `await asyncio.sleep(0)`                     ns/iter
+  sleep0-pair   two tasks each looping `await asyncio.sleep(0)`               ns/switch
+  gather        spawn + gather 1,000,000 tasks that each sleep(0)             s
+  memory        1,000,000 tasks parked on one never-completed future:
+                process RSS delta per task (VmRSS), each run in a fresh interpreter  bytes/task
+
+--quick divides the counts by 10 and measures once without warm-up (smoke run).
+--uvloop runs on uvloop's event loop instead of asyncio's default one.
+
+Timing is time.perf_counter around the whole `Runner.run(main())` call, like JMH times the whole
+`Aio.run(...)` call on the Java side: loop start, the work, and freeing the tasks (which happens
+when main() returns and its list of tasks is released) are all inside the measured interval.
+"""
+
+import asyncio
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# The same sizes as Workload.java on the JVM side; change both together.
+PING_PONG_ROUNDS = 100_000  # 2 switches per round
+SLEEP0_ITERATIONS = 1_000_000
+SLEEP0_PAIR_ITERATIONS = 500_000  # per task; 2 switches per iteration pair
+GATHER_TASKS = 1_000_000
+MEMORY_TASKS = 1_000_000
+
+
+# --- scenarios: each returns the figure for one measurement -------------------------------------
+
+
+def ping_pong(runner, rounds):
+    """Each switch is one future completion plus one await (the wake-up goes through call_soon)."""
+
+    async def player(box, me, rounds):
+        loop = asyncio.get_running_loop()
+        for _ in range(rounds):
+            mine = loop.create_future()
+            peer = box[1 - me]
+            box[me] = mine
+            peer.set_result(None)  # wake the peer...
+            await mine  # ...and wait until it wakes us
+        peer = box[1 - me]  # release the peer from its last await
+        if not peer.done():
+            peer.set_result(None)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        box = [loop.create_future(), loop.create_future()]
+        a = asyncio.create_task(player(box, 0, rounds))
+        b = asyncio.create_task(player(box, 1, rounds))
+        await a
+        await b
+
+    return timed(runner, main) * 1e9 / (2 * rounds)
+
+
+def sleep0(runner, iterations):
+    async def main():
+        for _ in range(iterations):
+            await asyncio.sleep(0)
+
+    return timed(runner, main) * 1e9 / iterations
+
+
+def sleep0_pair(runner, iterations):
+    async def spin():
+        for _ in range(iterations):
+            await asyncio.sleep(0)
+
+    async def main():
+        await asyncio.gather(asyncio.create_task(spin()), asyncio.create_task(spin()))
+
+    return timed(runner, main) * 1e9 / (2 * iterations)
+
+
+def gather(runner, count):
+    async def child():
+        await asyncio.sleep(0)
+
+    async def main():
+        tasks = [asyncio.create_task(child()) for _ in range(count)]
+        await asyncio.gather(*tasks)
+
+    return timed(runner, main)
+
+
+def memory_once(runner, count):
+    """RSS delta per task of `count` tasks parked on one future; run in a fresh interpreter."""
+
+    async def parked(never):
+        await never
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        never = loop.create_future()
+        tasks = [None] * count  # allocated before the first reading: only the tasks are counted
+        gc.collect()
+        before = rss_bytes()
+        for i in range(count):
+            tasks[i] = asyncio.create_task(parked(never))
+        # Every task was queued before this sleep's wake-up, so after two yields all of them have
+        # run their first step and are parked on `never`.
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        gc.collect()
+        return (rss_bytes() - before) / count
+
+    return runner.run(main())
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def timed(runner, main):
+    start = time.perf_counter()
+    runner.run(main())
+    return time.perf_counter() - start
+
+
+def rss_bytes():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024  # reported in kB
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def loop_factory(use_uvloop):
+    if not use_uvloop:
+        return None  # asyncio's default event loop
+    try:
+        import uvloop  # noqa: PLC0415 - only needed (and often only installed) for this peer
+    except ImportError:
+        sys.exit(f"uvloop is unavailable for {sys.executable}; install it with: "
+                 "apt-get install python3-uvloop")
+    return uvloop.new_event_loop
+
+
+SCENARIOS = {
+    # figure: (function, full count, unit)
+    "ping-pong": (ping_pong, PING_PONG_ROUNDS, "ns/switch"),
+    "sleep0": (sleep0, SLEEP0_ITERATIONS, "ns/iter"),
+    "sleep0-pair": (sleep0_pair, SLEEP0_PAIR_ITERATIONS, "ns/switch"),
+    "gather": (gather, GATHER_TASKS, "s"),
+}
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    flags = {a for a in argv[1:] if a.startswith("--")}
+    unknown = flags - {"--uvloop", "--quick"}
+    if len(args) != 1 or unknown:
+        sys.exit(f"usage: {argv[0]} <figure> [--uvloop] [--quick]; "
+                 f"figures: {', '.join(list(SCENARIOS) + ['memory'])}")
+    figure = args[0]
+    use_uvloop = "--uvloop" in flags
+    quick = "--quick" in flags
+    scale = 10 if quick else 1
+    runs = 1 if quick else 5
+    factory = loop_factory(use_uvloop)
+
+    if figure == "memory-once":  # internal: one measurement, in this (fresh) interpreter
+        runner = asyncio.Runner(loop_factory=factory)
+        print(f"RESULT memory-rss {memory_once(runner, MEMORY_TASKS // scale):.1f} bytes/task",
+              flush=True)
+        # Skip the runner's teardown (cancelling and collecting a million parked tasks takes longer
+        # than the measurement itself); this interpreter exists only for the one reading.
+        os._exit(0)
+    if figure == "memory":
+        child = [sys.executable, __file__, "memory-once"] + sorted(flags)
+        samples = []
+        for _ in range(runs):
+            out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+            samples += [float(line.split()[2]) for line in out.splitlines()
+                        if line.startswith("RESULT memory-rss ")]
+        print(f"RESULT memory-rss {statistics.median(samples):.1f} bytes/task")
+        return
+    if figure not in SCENARIOS:
+        sys.exit(f"unknown figure {figure!r}; figures: {', '.join(list(SCENARIOS) + ['memory'])}")
+
+    scenario, count, unit = SCENARIOS[figure]
+    count //= scale
+    # CPython has no JIT to warm up, but the first run also grows the allocator's arenas; one
+    # warm-up run is discarded, except for the gather figure (whose 1M tasks take ~15 s per run
+    # here and warm the allocator up within the run) and in quick mode.
+    warmups = 0 if quick or figure == "gather" else 1
+    samples = []
+    for i in range(warmups + runs):
+        with asyncio.Runner(loop_factory=factory) as runner:
+            value = scenario(runner, count)
+        if i >= warmups:
+            samples.append(value)
+        gc.collect()
+    print(f"RESULT {figure} {statistics.median(samples):.6g} {unit}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
