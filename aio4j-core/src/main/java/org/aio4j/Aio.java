@@ -437,9 +437,12 @@ public final class Aio {
      * Waits for {@code awaitable} at most {@code seconds} (Python's {@code asyncio.wait_for}): on
      * expiry the awaitable (a coroutine becomes a task) is cancelled, waited for until it has finished
      * its cleanup, and {@link TimeoutError} is raised. {@code Double.POSITIVE_INFINITY} waits forever.
+     * If the work completes in the same loop iteration as the deadline, or returns a value despite the
+     * cancellation, that outcome is returned (as in asyncio 3.11).
      *
-     * <p>Unlike asyncio 3.11, if the awaitable completed at the very instant the deadline passed, its
-     * outcome (result or exception) is returned rather than lost behind a {@code TimeoutError}.
+     * <p>Unlike asyncio 3.11, a cancellation of the waiting task is never swallowed: 3.11 returns the
+     * work's result instead of raising {@link CancelledError} when the work finished in the same
+     * iteration as the cancellation; aio4j raises it.
      *
      * @throws IllegalStateException outside a coroutine
      */
@@ -453,27 +456,24 @@ public final class Aio {
         }
         @SuppressWarnings("unchecked")
         Future<T> fut = (Future<T>) GatheringFuture.ensureFuture(s.loop, awaitable);
+        if (seconds == Double.POSITIVE_INFINITY) {
+            return s.task.awaitFuture(fut);
+        }
         if (seconds <= 0) {
             if (fut.done()) {
                 return fut.result();
             }
-            fut.cancel();
-            try {
-                return s.task.awaitFuture(fut);
-            } catch (CancelledError e) {
-                if (fut.cancelled()) {
-                    throw new TimeoutError("waitFor: the timeout of " + seconds + " s had already passed", e);
-                }
-                throw e;
-            }
+            Waiting.cancelAndWait(s, fut);
+            return outcomeOrTimeout(fut, seconds);
         }
+        return Waiting.waitFor(s, fut, EventLoop.secondsToNanos(seconds, "waitFor"), () -> outcomeOrTimeout(fut, seconds));
+    }
+
+    private static <T> T outcomeOrTimeout(Future<T> fut, double seconds) {
         try {
-            return timeout(seconds, () -> s.task.awaitFuture(fut));
-        } catch (TimeoutError e) {
-            if (fut.done() && !fut.cancelled()) {
-                return fut.result(); // completed at the instant of the deadline: keep its outcome
-            }
-            throw e;
+            return fut.result(); // the work completed despite the cancellation: its outcome
+        } catch (CancelledError e) {
+            throw new TimeoutError("waitFor: the work did not complete within " + seconds + " s", e);
         }
     }
 
@@ -606,7 +606,14 @@ public final class Aio {
         return s;
     }
 
+    /** -Daio4j.debug=true or AIO4J_DEBUG (not "0"): read once, the environment does not change. */
+    private static final boolean DEBUG_DEFAULT = readDebugDefault();
+
     static boolean debugDefault() {
+        return DEBUG_DEFAULT;
+    }
+
+    private static boolean readDebugDefault() {
         if (Boolean.getBoolean("aio4j.debug")) {
             return true;
         }

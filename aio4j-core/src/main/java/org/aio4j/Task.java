@@ -253,9 +253,13 @@ public final class Task<T> extends Future<T> {
                     + f + " is pending");
         }
         if (mustCancel) {
-            // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel.
             mustCancel = false;
-            throw new CancelledError(cancelMessage);
+            if (!f.cancelled()) {
+                // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel.
+                throw new CancelledError(cancelMessage);
+            }
+            // f was cancelled (by the first cancel()); its CancelledError, with the first message, is
+            // what we resume with, as asyncio's __step keeps the CancelledError it was woken with.
         }
         return f.resultForAwait(this);
     }

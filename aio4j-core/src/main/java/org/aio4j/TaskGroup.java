@@ -111,6 +111,11 @@ public final class TaskGroup {
         } else {
             tasks.add(t);
             t.addDoneCallback(this::onTaskDone);
+            if (aborting) {
+                // An eager task aborted the group during its first step, before it was tracked here, so
+                // abort() missed it (CPython gh-155418).
+                t.cancel();
+            }
         }
         return t;
     }
@@ -178,24 +183,34 @@ public final class TaskGroup {
             baseError = failure;
         }
         Throwable propagateCancel = failure instanceof CancelledError ? failure : null;
-        if (parentCancelRequested && parent.uncancel() == 0) {
-            // Our own cancellation of the body: not to be propagated (unless someone else's is pending).
-            propagateCancel = null;
-        }
         if (failure != null && !aborting) {
             abort();
         }
+        CancelledError cancelledWhileWaiting = null;
         while (!tasks.isEmpty()) {
             allDone = loop.createFuture();
             try {
                 parent.awaitFuture(allDone);
             } catch (CancelledError e) {
+                cancelledWhileWaiting = e;
                 if (!aborting) {
                     propagateCancel = e;
                     abort();
                 }
             }
             allDone = null;
+        }
+        // Only now, after the wait: a task failing while we waited also cancelled the parent, and that
+        // request must be taken back too (CPython 3.11 uncancelled before the wait and leaked it,
+        // fixed later by gh-116720).
+        if (parentCancelRequested && parent.uncancel() == 0) {
+            // Our own cancellation of the body: not to be propagated (unless someone else's is pending).
+            propagateCancel = null;
+        } else if (cancelledWhileWaiting != null) {
+            // Someone else cancelled the parent while we waited for an aborting group (after cancel(),
+            // say): that cancellation was not ours to swallow (CPython gh-155433), and it is the one
+            // to propagate, with its own message.
+            propagateCancel = cancelledWhileWaiting;
         }
         finished = true;
         if (baseError != null) {

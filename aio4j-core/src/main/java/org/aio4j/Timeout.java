@@ -117,7 +117,10 @@ public final class Timeout {
         }
         if (state == State.EXPIRING) {
             state = State.EXPIRED;
-            if (task.uncancel() <= cancellingAtEntry && failure instanceof CancelledError) {
+            // An InterruptedException is how our cancel ends a blocking JDK call the body was parked in
+            // (LOOP_SCHEDULED mode, see Task#cancel): it times out like a CancelledError.
+            if (task.uncancel() <= cancellingAtEntry
+                    && (failure instanceof CancelledError || failure instanceof InterruptedException)) {
                 return new TimeoutError("the timeout of " + describeDeadline() + " expired", failure);
             }
         } else if (state == State.ENTERED) {

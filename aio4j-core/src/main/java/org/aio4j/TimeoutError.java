@@ -6,7 +6,8 @@ package org.aio4j;
  *
  * <p>Unlike {@link CancelledError} it is an ordinary {@link RuntimeException}: a timeout is a failure
  * of the operation, for the caller to handle. Its cause is the {@code CancelledError} the scope used
- * to interrupt the body (as Python's {@code raise TimeoutError from exc}).
+ * to interrupt the body (as Python's {@code raise TimeoutError from exc}), or the
+ * {@link InterruptedException} that ended a blocking JDK call the body was parked in.
  */
 public class TimeoutError extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -74,6 +74,65 @@ final class Waiting {
         return new WaitResult<>(Collections.unmodifiableSet(done), Collections.unmodifiableSet(pending));
     }
 
+    // ------------------------------------------------------------------ waitFor
+
+    /**
+     * asyncio 3.11's wait_for: a waiter released by the deadline or by the work's completion, so work
+     * that completes in the deadline's iteration still counts (the timeout-scope version of 3.12
+     * loses it). {@code onTimeout} gives the outcome after the work was cancelled and waited for.
+     */
+    static <T> T waitFor(Strand s, Future<T> fut, long timeoutNanos, java.util.function.Supplier<T> onTimeout) {
+        EventLoop loop = s.loop;
+        Future<Void> waiter = new Future<>(loop);
+        Runnable release = () -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        };
+        TimerHandle timer = loop.callAtNanos(loop.clock.nanoTime() + timeoutNanos, release);
+        Consumer<Future<T>> onDone = f -> release.run();
+        fut.addDoneCallback(onDone);
+        try {
+            try {
+                s.task.awaitFuture(waiter);
+            } catch (CancelledError e) {
+                // Cancelled from outside: stop the work and wait for it, then propagate. (asyncio 3.11
+                // returns the result here if the work happened to be done, swallowing the cancellation.)
+                if (!fut.done()) {
+                    fut.removeDoneCallback(onDone);
+                    cancelAndWait(s, fut);
+                }
+                throw e;
+            }
+            if (fut.done()) {
+                return fut.result();
+            }
+            fut.removeDoneCallback(onDone);
+            cancelAndWait(s, fut);
+            return onTimeout.get();
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /** Cancels {@code fut} and waits until it is done (its cleanup finished). */
+    static void cancelAndWait(Strand s, Future<?> fut) {
+        Future<Void> waiter = new Future<>(s.loop);
+        Consumer<Future<?>> onDone = f -> {
+            if (!waiter.done()) {
+                waiter.setResult(null);
+            }
+        };
+        fut.addDoneCallback(onDone);
+        try {
+            fut.cancel();
+            // Not awaiting fut itself: our own cancellation while we wait must not cancel it again.
+            s.task.awaitFuture(waiter);
+        } finally {
+            fut.removeDoneCallback(onDone);
+        }
+    }
+
     // ------------------------------------------------------------------ asCompleted
 
     /** The iterator of {@link Aio#asCompleted}; see there. */

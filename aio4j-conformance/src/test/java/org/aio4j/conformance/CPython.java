@@ -1,0 +1,82 @@
+package org.aio4j.conformance;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Python interpreter ({@code asyncio_interpreter.py}) once over every scenario, in one
+ * {@code python3} process, and hands out its outcomes.
+ */
+final class CPython {
+    /** The CPython whose asyncio the scenarios are checked against: its semantics are the reference. */
+    static final String REQUIRED_VERSION = "3.11";
+    private static final long TIMEOUT_SECONDS = 90;
+
+    private final Map<String, Object> results;
+    private final String version;
+
+    private CPython(Map<String, Object> results, String version) {
+        this.results = results;
+        this.version = version;
+    }
+
+    /** The raw outcome of {@code name} (null if Python did not run it). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result(String name) {
+        return (Map<String, Object>) results.get(name);
+    }
+
+    String version() {
+        return version;
+    }
+
+    /**
+     * Runs {@code script} over {@code scenarioDir}.
+     *
+     * @throws IllegalStateException with an explanation when python3 is missing, is not 3.11, or fails
+     */
+    @SuppressWarnings("unchecked")
+    static CPython runAll(String python, Path script, Path scenarioDir) throws IOException, InterruptedException {
+        File err = File.createTempFile("aio4j-conformance-python", ".stderr");
+        File out = File.createTempFile("aio4j-conformance-python", ".json");
+        try {
+            Process p;
+            try {
+                p = new ProcessBuilder(python, script.toString(), scenarioDir.toString())
+                        .redirectOutput(out).redirectError(err).start();
+            } catch (IOException e) {
+                throw new IllegalStateException("The conformance suite needs CPython " + REQUIRED_VERSION
+                        + " to run the scenarios on asyncio, but '" + python + "' could not be started (" + e.getMessage()
+                        + "). Install python" + REQUIRED_VERSION + ", or point the suite at one with"
+                        + " -Daio4j.conformance.python=/path/to/python" + REQUIRED_VERSION + ".", e);
+            }
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("'" + python + " " + script + "' did not finish within "
+                        + TIMEOUT_SECONDS + " s; stderr:\n" + Files.readString(err.toPath()));
+            }
+            String stdout = Files.readString(out.toPath(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("'" + python + " " + script + "' failed (exit " + p.exitValue()
+                        + "); stderr:\n" + Files.readString(err.toPath()));
+            }
+            Map<String, Object> doc = (Map<String, Object>) Json.parse(stdout);
+            String version = (String) doc.get("python");
+            if (!version.startsWith(REQUIRED_VERSION + ".")) {
+                throw new IllegalStateException("'" + python + "' is Python " + version.split(" ")[0]
+                        + ", but the scenarios' reference is asyncio of CPython " + REQUIRED_VERSION
+                        + " (wait_for, uncancel and TaskGroup changed in 3.12 and 3.13). Point the suite at"
+                        + " a 3.11 with -Daio4j.conformance.python=/path/to/python" + REQUIRED_VERSION + ".");
+            }
+            return new CPython((Map<String, Object>) doc.get("results"), version.split(" ")[0]);
+        } finally {
+            Files.deleteIfExists(err.toPath());
+            Files.deleteIfExists(out.toPath());
+        }
+    }
+}

@@ -1,0 +1,176 @@
+"""Constructors for scenario steps, so the scenario sources read like the programs they describe.
+
+Each function returns the JSON object of one step (see aio4j-conformance/README.md).
+"""
+
+
+def log(msg):
+    return {"op": "log", "msg": msg}
+
+
+def sleep(s):
+    return {"op": "sleep", "s": s}
+
+
+def yield_():
+    return {"op": "yield"}
+
+
+def spawn(name, *body, tg=None, coro=None):
+    step = {"op": "spawn", "name": name}
+    if tg is not None:
+        step["tg"] = tg
+    if coro is not None:
+        step["coro"] = coro
+    else:
+        step["body"] = list(body)
+    return step
+
+
+def task(name, *body):
+    """A task spawned as an item of gather / wait / wait_for / shield / as_completed."""
+    return {"name": name, "body": list(body)}
+
+
+def call(*body, coro=None):
+    return {"op": "call", "coro": coro} if coro else {"op": "call", "body": list(body)}
+
+
+def await_(t):
+    return {"op": "await", "t": t}
+
+
+def ret(value):
+    return {"op": "return", "value": value}
+
+
+def raise_(error, msg=None):
+    step = {"op": "raise", "error": error}
+    if msg is not None:
+        step["msg"] = msg
+    return step
+
+
+def reraise():
+    return {"op": "reraise"}
+
+
+def cancel(t, msg=None):
+    step = {"op": "cancel", "t": t}
+    if msg is not None:
+        step["msg"] = msg
+    return step
+
+
+def cancelling(t=None):
+    return {"op": "cancelling"} if t is None else {"op": "cancelling", "t": t}
+
+
+def uncancel(t=None):
+    return {"op": "uncancel"} if t is None else {"op": "uncancel", "t": t}
+
+
+def state(t):
+    return {"op": "state", "t": t}
+
+
+def future(name):
+    return {"op": "future", "name": name}
+
+
+def set_result(t, value):
+    return {"op": "set_result", "t": t, "value": value}
+
+
+def set_exception(t, error, msg=None):
+    step = {"op": "set_exception", "t": t, "error": error}
+    if msg is not None:
+        step["msg"] = msg
+    return step
+
+
+def catch(type_, *body):
+    return {"type": type_, "body": list(body)}
+
+
+def try_(body, *catches, finally_=None):
+    step = {"op": "try", "body": list(body), "catch": list(catches)}
+    if finally_ is not None:
+        step["finally"] = list(finally_)
+    return step
+
+
+def guard(*body):
+    """Runs body, logging (via "caught") and swallowing whatever it raises."""
+    return try_(list(body), catch("BaseException"))
+
+
+def gather(*items, return_exceptions=False, as_=None, nowait=False):
+    step = {"op": "gather", "items": list(items)}
+    if return_exceptions:
+        step["return_exceptions"] = True
+    if as_ is not None:
+        step["as"] = as_
+    if nowait:
+        step["nowait"] = True
+    return step
+
+
+def wait_for(item, timeout):
+    return {"op": "wait_for", "item": item, "timeout": timeout}
+
+
+def shield(item):
+    return {"op": "shield", "item": item}
+
+
+def wait(*items, timeout=None, return_when="ALL_COMPLETED"):
+    step = {"op": "wait", "items": list(items), "return_when": return_when}
+    if timeout is not None:
+        step["timeout"] = timeout
+    return step
+
+
+def as_completed(*items, timeout=None):
+    step = {"op": "as_completed", "items": list(items)}
+    if timeout is not None:
+        step["timeout"] = timeout
+    return step
+
+
+def timeout(name, delay, *body):
+    return {"op": "timeout", "name": name, "delay": delay, "body": list(body)}
+
+
+def timeout_at(name, at, *body):
+    return {"op": "timeout", "name": name, "at": at, "body": list(body)}
+
+
+def reschedule(cm, delay=None, at=None, none=False):
+    if none:
+        return {"op": "reschedule", "cm": cm, "at": None}
+    if at is not None:
+        return {"op": "reschedule", "cm": cm, "at": at}
+    return {"op": "reschedule", "cm": cm, "delay": delay}
+
+
+def expired(cm):
+    return {"op": "expired", "cm": cm}
+
+
+def when(cm):
+    return {"op": "when", "cm": cm}
+
+
+def taskgroup(name, *body):
+    return {"op": "taskgroup", "name": name, "body": list(body)}
+
+
+def tg_cancel(tg):
+    return {"op": "tg_cancel", "tg": tg}
+
+
+def scenario(name, doc, main, **extra):
+    s = {"name": name, "doc": doc, "main": list(main)}
+    s.update(extra)
+    return s
