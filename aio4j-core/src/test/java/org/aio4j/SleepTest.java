@@ -4,68 +4,55 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.AioTest;
+import org.aio4j.test.TestLoop;
 
-/** {@link Aio#sleep}: timing on the virtual clock, {@code sleep(0)} as a single yield, cancellation. */
-@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+/**
+ * {@link Aio#sleep}: timing on the virtual clock, {@code sleep(0)} as a single yield, cancellation.
+ * Runs on the aio4j-test kit: each test is the main task of a fresh loop on virtual time, and fails
+ * if it leaves tasks, unretrieved failures or unawaited coroutines behind.
+ */
 class SleepTest {
 
-    @Test
-    void sleepSuspendsForTheGivenVirtualTime() {
-        List<Double> times = VirtualRun.run(() -> {
-            List<Double> t = new CopyOnWriteArrayList<>();
-            t.add(VirtualRun.now());
-            Aio.sleep(1.5);
-            t.add(VirtualRun.now());
-            Aio.sleep(Duration.ofMillis(250));
-            t.add(VirtualRun.now());
-            return t;
-        });
-        assertThat(times).containsExactly(0.0, 1.5, 1.75);
+    @AioTest
+    void sleepSuspendsForTheGivenVirtualTime(TestLoop test) {
+        assertThat(test.time()).isEqualTo(0.0);
+        Aio.sleep(1.5);
+        assertThat(test.time()).isEqualTo(1.5);
+        Aio.sleep(Duration.ofMillis(250));
+        assertThat(test.time()).isEqualTo(1.75);
     }
 
-    @Test
+    @AioTest
     void sleepReturnsTheGivenResult() {
-        assertThat(VirtualRun.run(() -> Aio.sleep(1.0, "value"))).isEqualTo("value");
-        assertThat(VirtualRun.run(() -> Aio.sleep(Duration.ofSeconds(1), 7))).isEqualTo(7);
+        assertThat(Aio.sleep(1.0, "value")).isEqualTo("value");
+        assertThat(Aio.sleep(Duration.ofSeconds(1), 7)).isEqualTo(7);
     }
 
-    @Test
-    void sleepsEndInDeadlineOrder() {
-        List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Task<Void> a = Aio.createTask(Aio.async(() -> {
-                Aio.sleep(3.0);
-                trace.add("a@" + VirtualRun.now());
-            }));
-            Task<Void> b = Aio.createTask(Aio.async(() -> {
-                Aio.sleep(1.0);
-                trace.add("b@" + VirtualRun.now());
-            }));
-            Task<Void> c = Aio.createTask(Aio.async(() -> {
-                Aio.sleep(2.0);
-                trace.add("c@" + VirtualRun.now());
-            }));
-            Aio.await(a);
-            Aio.await(b);
-            Aio.await(c);
-        });
-        assertThat(trace).containsExactly("b@1.0", "c@2.0", "a@3.0");
+    @AioTest
+    void sleepsEndInDeadlineOrder(TestLoop test) {
+        List<String> trace = new ArrayList<>();
+        List<Task<Void>> tasks = new ArrayList<>();
+        for (double d : new double[] {3.0, 1.0, 2.0}) {
+            tasks.add(Aio.createTask(Aio.async(() -> {
+                Aio.sleep(d);
+                trace.add(d + "@" + test.time());
+            })));
+        }
+        Aio.await(Aio.gather(tasks));
+        assertThat(trace).containsExactly("1.0@1.0", "2.0@2.0", "3.0@3.0");
     }
 
-    @Test
-    void sleepZeroYieldsExactlyOnce() {
-        List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Task<Void> a = Aio.createTask(Aio.async(() -> loop("a", trace)));
-            Task<Void> b = Aio.createTask(Aio.async(() -> loop("b", trace)));
-            Aio.await(a);
-            Aio.await(b);
-            assertThat(VirtualRun.now()).isEqualTo(0.0);
-        });
+    @AioTest
+    void sleepZeroYieldsExactlyOnce(TestLoop test) {
+        List<String> trace = new ArrayList<>();
+        Task<Void> a = Aio.createTask(Aio.async(() -> loop("a", trace)));
+        Task<Void> b = Aio.createTask(Aio.async(() -> loop("b", trace)));
+        Aio.await(a);
+        Aio.await(b);
+        assertThat(test.time()).isEqualTo(0.0);
         assertThat(trace).containsExactly("a0", "b0", "a1", "b1", "a2", "b2", "a3", "b3");
     }
 
@@ -76,84 +63,69 @@ class SleepTest {
         }
     }
 
-    @Test
-    void sleepZeroLetsReadyCallbacksRunAndThenContinues() {
-        List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Aio.runningLoop().callSoon(() -> trace.add("callback"));
-            trace.add("before");
-            Aio.sleep(0);
-            trace.add("after");
-        });
+    @AioTest
+    void sleepZeroLetsReadyCallbacksRunAndThenContinues(EventLoop loop) {
+        List<String> trace = new ArrayList<>();
+        loop.callSoon(() -> trace.add("callback"));
+        trace.add("before");
+        Aio.sleep(0);
+        trace.add("after");
         assertThat(trace).containsExactly("before", "callback", "after");
     }
 
-    @Test
-    void negativeSleepIsLikeSleepZero() {
-        List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Aio.runningLoop().callSoon(() -> trace.add("callback"));
-            Aio.sleep(-5.0);
-            trace.add("after");
-            Aio.runningLoop().callSoon(() -> trace.add("callback 2"));
-            Aio.sleep(Duration.ofSeconds(-1));
-            trace.add("after 2");
-            assertThat(VirtualRun.now()).isEqualTo(0.0);
-        });
+    @AioTest
+    void negativeSleepIsLikeSleepZero(TestLoop test, EventLoop loop) {
+        List<String> trace = new ArrayList<>();
+        loop.callSoon(() -> trace.add("callback"));
+        Aio.sleep(-5.0);
+        trace.add("after");
+        loop.callSoon(() -> trace.add("callback 2"));
+        Aio.sleep(Duration.ofSeconds(-1));
+        trace.add("after 2");
+        assertThat(test.time()).isEqualTo(0.0);
         assertThat(trace).containsExactly("callback", "after", "callback 2", "after 2");
     }
 
-    @Test
+    @AioTest
     void sleepWithNanThrowsIllegalArgument() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.sleep(Double.NaN))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
-        });
+        assertThatThrownBy(() -> Aio.sleep(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
     }
 
-    @Test
+    @AioTest
     void sleepWithNullDurationThrowsNullPointer() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.sleep((Duration) null)).isInstanceOf(NullPointerException.class);
-        });
+        assertThatThrownBy(() -> Aio.sleep((Duration) null)).isInstanceOf(NullPointerException.class);
     }
 
-    @Test
-    void cancelledSleepEndsAtTheCancellationTime() {
-        VirtualRun.run(() -> {
-            Task<Void> sleeper = Aio.createTask(Aio.async(() -> Aio.sleep(100.0)));
-            Aio.sleep(1.0);
-            sleeper.cancel();
-            assertThatThrownBy(() -> Aio.await(sleeper)).isInstanceOf(CancelledError.class);
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
+    @AioTest
+    void cancelledSleepEndsAtTheCancellationTime(TestLoop test) {
+        Task<Void> sleeper = Aio.createTask(Aio.async(() -> Aio.sleep(100.0)));
+        test.advanceBy(1.0);
+        sleeper.cancel();
+        assertThatThrownBy(() -> Aio.await(sleeper)).isInstanceOf(CancelledError.class);
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
-    void cancelledSleepDoesNotKeepTheLoopBusyUntilItsDeadline() {
-        // The sleep's timer is cancelled with it: the loop has nothing left and the run ends at t=1.
-        double end = VirtualRun.run(() -> {
-            Task<Void> sleeper = Aio.createTask(Aio.async(() -> Aio.sleep(1000.0)));
-            Aio.sleep(1.0);
-            sleeper.cancel();
-            Aio.sleep(0);
-            Aio.sleep(2.0);
-            return VirtualRun.now();
-        });
-        assertThat(end).isEqualTo(3.0);
+    @AioTest
+    void cancelledSleepLeavesNoTimerBehind(TestLoop test) {
+        // The sleep's timer is cancelled with it: nothing is left for time to run to.
+        Task<Void> sleeper = Aio.createTask(Aio.async(() -> Aio.sleep(1000.0)));
+        test.advanceBy(1.0);
+        sleeper.cancel();
+        test.advanceUntilIdle();
+        assertThat(test.time()).isEqualTo(1.0);
+        assertThat(sleeper.cancelled()).isTrue();
     }
 
-    @Test
-    void veryLongSleepIsAllowedAndCancellable() {
-        VirtualRun.run(() -> {
-            Task<Void> forever = Aio.createTask(Aio.async(() -> Aio.sleep(Double.MAX_VALUE)));
-            Task<Void> forever2 = Aio.createTask(Aio.async(() -> Aio.sleep(Duration.ofSeconds(Long.MAX_VALUE))));
-            Aio.sleep(1.0);
-            forever.cancel();
-            forever2.cancel();
-            Aio.sleep(0);
-            assertThat(forever.cancelled()).isTrue();
-            assertThat(forever2.cancelled()).isTrue();
-        });
+    @AioTest
+    void veryLongSleepIsAllowedAndCancellable(TestLoop test) {
+        Task<Void> forever = Aio.createTask(Aio.async(() -> Aio.sleep(Double.MAX_VALUE)));
+        Task<Void> forever2 = Aio.createTask(Aio.async(() -> Aio.sleep(Duration.ofSeconds(Long.MAX_VALUE))));
+        test.advanceBy(1.0);
+        forever.cancel();
+        forever2.cancel();
+        test.runCurrent();
+        assertThat(forever.cancelled()).isTrue();
+        assertThat(forever2.cancelled()).isTrue();
     }
 }
