@@ -506,7 +506,7 @@ public final class Aio {
      * @throws ExceptionGroup with every failure, if a task or the body failed
      * @throws IllegalStateException outside a coroutine
      */
-    public static <T> T taskGroup(TaskGroupBody<T> body) {
+    public static <T> T taskGroup(TaskGroupBody<T> body) { // see TaskGroup "Writing the body" for lambdas
         Strand s = currentStrandOrThrow("taskGroup");
         requireBody(body);
         return TaskGroup.run(s, body);

@@ -10,8 +10,10 @@ import java.util.function.Predicate;
  *
  * <p>{@link #exceptions()} lists them in the order they happened. {@link #subgroup} and
  * {@link #split} select by type or predicate, looking into nested groups, like Python's methods of
- * the same names; {@link #contains} answers "did any of them fail with X". The failures are also
- * attached as suppressed exceptions, so a printed stack trace shows each of them in full.
+ * the same names (by type, a group itself matches only a group type: {@code RuntimeException.class}
+ * selects failures, not the groups, which are RuntimeExceptions too); {@link #contains} answers "did
+ * any of them fail with X". The failures are also attached as suppressed exceptions, so a printed
+ * stack trace shows each of them in full.
  */
 public class ExceptionGroup extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -55,7 +57,7 @@ public class ExceptionGroup extends RuntimeException {
 
     /** The failures of type {@code type} (nested groups searched), as a group, or {@code null}. */
     public ExceptionGroup subgroup(Class<? extends Throwable> type) {
-        return subgroup(type::isInstance);
+        return subgroup(ofType(type));
     }
 
     /** The failures {@code condition} accepts (nested groups searched), as a group, or {@code null}. */
@@ -65,7 +67,17 @@ public class ExceptionGroup extends RuntimeException {
 
     /** Splits into the failures of type {@code type} and the others. */
     public Split split(Class<? extends Throwable> type) {
-        return split(type::isInstance);
+        return split(ofType(type));
+    }
+
+    /**
+     * Matches failures of {@code type}; a group itself only for a group type. An ExceptionGroup is a
+     * RuntimeException: with Python's plain isinstance test, {@code contains(RuntimeException.class)}
+     * would be true of every group, whatever it holds.
+     */
+    private static Predicate<Throwable> ofType(Class<? extends Throwable> type) {
+        boolean groupType = ExceptionGroup.class.isAssignableFrom(type);
+        return e -> type.isInstance(e) && (groupType || !(e instanceof ExceptionGroup));
     }
 
     /** Splits into the failures {@code condition} accepts and the others (nested groups split too). */

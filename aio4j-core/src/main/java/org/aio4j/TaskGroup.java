@@ -10,10 +10,14 @@ import java.util.Set;
  * runs a body that starts tasks in the group and then waits for all of them.
  *
  * <pre>{@code
- * List<Task<String>> pages = Aio.taskGroup(tg -> List.of(
- *         tg.createTask(fetch("a")),
- *         tg.createTask(fetch("b"))));
+ * List<Task<String>> pages = Aio.taskGroup(tg -> {
+ *     return List.of(tg.createTask(fetch("a")), tg.createTask(fetch("b")));
+ * });
  * // taskGroup returned after both tasks ended: pages.get(0).result() is ready
+ *
+ * Aio.taskGroup(tg -> {                 // no value: a block without return
+ *     tg.createTask(fetch("c"));
+ * });
  * }</pre>
  *
  * <h2>Failure</h2>
@@ -36,6 +40,13 @@ import java.util.Set;
  * </pre>
  * {@link #createTask} is refused with {@link IllegalStateException} when the group is finished or
  * shutting down (aborting). Loop thread only.
+ *
+ * <h2>Writing the body</h2>
+ * {@code taskGroup} takes a body that returns a value ({@link TaskGroupBody}) or not
+ * ({@link TaskGroupAction}). Write it as a block, {@code tg -> { ... }}: with {@code return x;} it
+ * returns {@code x}, without it returns nothing. An expression body ({@code tg -> tg.createTask(c)})
+ * fits both shapes and Java cannot choose between them for a lambda whose parameter type is implicit;
+ * use a block, or declare the type: {@code (TaskGroup tg) -> tg.createTask(c)} returns the task.
  */
 public final class TaskGroup {
     /*

@@ -1,0 +1,156 @@
+package org.aio4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link Aio#shield}: the waiter can be cancelled, the shielded work cannot (through it). */
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ShieldTest {
+
+    @Test
+    void cancellingTheWaiterDoesNotCancelTheShieldedTask() {
+        VirtualRun.run(() -> {
+            Task<String> inner = Aio.createTask(Aio.async(() -> Aio.sleep(2.0, "inner done")));
+            Task<String> waiter = Aio.createTask(Aio.async(() -> Aio.await(Aio.shield(inner))));
+            Aio.sleep(1.0);
+            waiter.cancel();
+            assertThatThrownBy(() -> Aio.await(waiter)).isInstanceOf(CancelledError.class);
+            assertThat(waiter.cancelled()).isTrue();
+            assertThat(VirtualRun.now()).isEqualTo(1.0);
+            assertThat(inner.done()).isFalse();
+            assertThat(inner.cancelling()).isZero();
+            assertThat(Aio.await(inner)).isEqualTo("inner done");
+            assertThat(VirtualRun.now()).isEqualTo(2.0);
+        });
+    }
+
+    @Test
+    void shieldedCoroutineRunsAsATaskThatKeepsRunningAfterTheWaiterIsCancelled() {
+        Steps steps = new Steps();
+        VirtualRun.run(() -> {
+            Task<Void> waiter = Aio.createTask(Aio.async(() -> {
+                Aio.await(Aio.shield(Aio.async(() -> {
+                    steps.expect(1);
+                    Aio.sleep(2.0);
+                    steps.expect(3);
+                })));
+                steps.unreached();
+            }));
+            Aio.sleep(1.0);
+            waiter.cancel();
+            assertThatThrownBy(() -> Aio.await(waiter)).isInstanceOf(CancelledError.class);
+            steps.expect(2);
+            Aio.sleep(5.0);
+            steps.expect(4);
+        });
+        steps.finish(5);
+    }
+
+    @Test
+    void resultOfTheShieldedWorkPassesThrough() {
+        String v = VirtualRun.run(() -> Aio.await(Aio.shield(Aio.async(() -> Aio.sleep(1.0, "value")))));
+        assertThat(v).isEqualTo("value");
+    }
+
+    @Test
+    void shieldOfADoneFutureReturnsThatFuture() {
+        VirtualRun.run(() -> {
+            Future<String> done = Aio.runningLoop().createFuture();
+            done.setResult("done");
+            assertThat(Aio.shield(done)).isSameAs(done);
+            Task<String> finished = Aio.createTask(Aio.async(() -> "finished"));
+            Aio.await(finished);
+            assertThat(Aio.shield(finished)).isSameAs(finished);
+        });
+    }
+
+    @Test
+    void shieldOfAPendingFutureIsANewFuture() {
+        VirtualRun.run(() -> {
+            Future<String> pending = Aio.runningLoop().createFuture();
+            Future<String> outer = Aio.shield(pending);
+            assertThat(outer).isNotSameAs(pending);
+            assertThat(outer.done()).isFalse();
+            pending.setResult("x");
+            assertThat(Aio.await(outer)).isEqualTo("x");
+        });
+    }
+
+    @Test
+    void failureOfTheShieldedWorkPropagates() {
+        IOException boom = new IOException("boom");
+        VirtualRun.run(() -> {
+            Future<String> outer = Aio.shield(Aio.async(() -> {
+                Aio.sleep(1.0);
+                throw boom;
+            }));
+            assertThatThrownBy(() -> Aio.await(outer)).isSameAs(boom);
+        });
+    }
+
+    @Test
+    void cancelledShieldedTaskCancelsTheOuterFuture() {
+        VirtualRun.run(() -> {
+            Task<String> inner = Aio.createTask(Aio.async(() -> Aio.sleep(10.0, "not reached")));
+            Future<String> outer = Aio.shield(inner);
+            Aio.sleep(1.0);
+            inner.cancel();
+            assertThatThrownBy(() -> Aio.await(outer)).isInstanceOf(CancelledError.class);
+            assertThat(outer.cancelled()).isTrue();
+        });
+    }
+
+    @Test
+    void cancellingTheOuterFutureDirectlyLeavesTheInnerRunning() {
+        VirtualRun.run(() -> {
+            Task<String> inner = Aio.createTask(Aio.async(() -> Aio.sleep(2.0, "inner done")));
+            Future<String> outer = Aio.shield(inner);
+            assertThat(outer.cancel()).isTrue();
+            assertThat(Aio.await(inner)).isEqualTo("inner done");
+            assertThat(inner.cancelled()).isFalse();
+        });
+    }
+
+    @Test
+    void shieldedWorkFailingAfterTheWaiterLeftIsReportedAsNeverRetrieved() {
+        // As CPython 3.11 (checked): once the outer future is cancelled, nobody reads the inner outcome,
+        // so a later failure of the shielded work is reported instead of vanishing.
+        List<ExceptionContext> reports = new CopyOnWriteArrayList<>();
+        try (Runner runner = Runner.create(Clock.virtual())) {
+            runner.getLoop().setExceptionHandler((l, ctx) -> reports.add(ctx));
+            runner.run(Aio.async(() -> {
+                Task<Void> waiter = Aio.createTask(Aio.async(() -> {
+                    Aio.await(Aio.shield(Aio.async(() -> {
+                        Aio.sleep(2.0);
+                        throw new IllegalStateException("late failure");
+                    })));
+                }));
+                Aio.sleep(1.0);
+                waiter.cancel();
+                assertThatThrownBy(() -> Aio.await(waiter)).isInstanceOf(CancelledError.class);
+                Aio.sleep(5.0); // the shielded work fails meanwhile
+            }));
+        }
+        assertThat(reports).singleElement().satisfies(ctx -> {
+            assertThat(ctx.message()).contains("never retrieved");
+            assertThat(ctx.exception()).hasMessage("late failure");
+        });
+    }
+
+    @Test
+    void shieldWithNullOrOutsideARunningLoopIsRejected() {
+        Coro<String> c = Aio.async(() -> "x");
+        assertThatThrownBy(() -> Aio.shield(c)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no running event loop");
+        c.close(); // not reported as never awaited
+        VirtualRun.run(() -> {
+            assertThatThrownBy(() -> Aio.shield(null)).isInstanceOf(NullPointerException.class);
+        });
+    }
+}
