@@ -30,11 +30,6 @@ public final class Coro<T> implements Awaitable<T> {
 
     private enum Lifecycle { CREATED, RUNNING, CLOSED }
 
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "aio4j-never-awaited-reporter");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** An AsyncSupplier, or an AsyncRunnable (no wrapper: one object and one stack frame less per task). */
     private final Object body;
@@ -159,7 +154,7 @@ public final class Coro<T> implements Awaitable<T> {
     void watch() {
         if (lifecycle == Lifecycle.CREATED && watch == null) {
             NeverAwaited w = new NeverAwaited(name(), origin);
-            w.cleanable = CLEANER.register(this, w);
+            w.cleanable = GcReports.CLEANER.register(this, w);
             watch = w;
         }
     }

@@ -11,11 +11,6 @@ import java.lang.ref.Cleaner;
  * to the future (that would keep it alive), so it keeps the exception and a description.
  */
 final class UnretrievedReport implements Runnable {
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "aio4j-unretrieved-reporter");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final EventLoop loop;
     private final Throwable exception;
@@ -37,7 +32,7 @@ final class UnretrievedReport implements Runnable {
                 ? "Task exception was never retrieved (task '" + taskName + "')"
                 : "Future exception was never retrieved";
         UnretrievedReport r = new UnretrievedReport(future.loop, exception, message, taskName);
-        r.cleanable = CLEANER.register(future, r);
+        r.cleanable = GcReports.CLEANER.register(future, r);
         future.loop.unretrieved.add(r);
         return r;
     }
