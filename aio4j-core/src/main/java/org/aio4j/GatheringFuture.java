@@ -36,6 +36,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
             done.setResult(new ArrayList<>());
             return done;
         }
+        checkAll(loop, "gather", aws); // before any task starts: a bad argument must not leave orphans
         List<Future<?>> children = new ArrayList<>(aws.size());
         GatheringFuture<R> outer = new GatheringFuture<>(loop, Collections.unmodifiableList(children), returnExceptions);
         // De-duplication without a map: an awaitable seen before already carries our callback (a
@@ -57,6 +58,22 @@ final class GatheringFuture<R> extends Future<List<R>> {
             children.add(f);
         }
         return outer;
+    }
+
+    /**
+     * Rejects null awaitables and futures of another loop, before anything is started (CPython's
+     * gather would start tasks for the arguments before a bad one and leave them running).
+     */
+    static void checkAll(EventLoop loop, String what, Collection<? extends Awaitable<?>> aws) {
+        for (Awaitable<?> aw : aws) {
+            if (aw == null) {
+                throw new NullPointerException(what + ": an awaitable is null");
+            }
+            if (aw instanceof Future<?> f && f.loop != loop) {
+                throw new IllegalArgumentException(what + ": " + f + " belongs to another event loop; all"
+                        + " awaitables of one " + what + " must belong to the running loop");
+            }
+        }
     }
 
     static Future<?> ensureFuture(EventLoop loop, Awaitable<?> aw) {

@@ -150,6 +150,7 @@ final class Waiting {
         @SuppressWarnings("unchecked")
         AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> aws, boolean hasTimeout, long timeoutNanos) {
             this.loop = loop;
+            GatheringFuture.checkAll(loop, "asCompleted", aws);
             Set<Object> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (Awaitable<? extends T> aw : aws) {
                 if (aw == null) {

@@ -8,27 +8,30 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.aio4j.test.AioTest;
+import org.aio4j.test.TestLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link ContextVar} and {@link Context}: values, tokens, and how the context travels into tasks,
  * callbacks, done callbacks and threads.
+ * The {@code @AioTest}s run on the aio4j-test kit (a fresh loop on virtual time, failing on anything
+ * left behind); the plain {@code @Test}s run outside any loop, or say why they stay on VirtualRun.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ContextVarTest {
 
-    @Test
+    @AioTest
     void getReturnsTheDefaultUntilSet() {
         ContextVar<String> var = ContextVar.of("with_default", "dflt");
-        VirtualRun.run(() -> {
-            assertThat(var.get()).isEqualTo("dflt");
-            var.set("set");
-            assertThat(var.get()).isEqualTo("set");
-            assertThat(var.name()).isEqualTo("with_default");
-        });
+        assertThat(var.get()).isEqualTo("dflt");
+        var.set("set");
+        assertThat(var.get()).isEqualTo("set");
+        assertThat(var.name()).isEqualTo("with_default");
     }
 
+    // Stays on VirtualRun: it also reads the variable on a plain thread outside any loop, after the run.
     @Test
     void getWithoutValueOrDefaultThrowsIllegalState() {
         ContextVar<String> var = ContextVar.of("no_default");
@@ -39,310 +42,268 @@ class ContextVarTest {
         assertThatThrownBy(var::get).as("on a plain thread too").isInstanceOf(IllegalStateException.class);
     }
 
-    @Test
+    @AioTest
     void getWithFallbackPrefersTheFallbackToTheDefault() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            assertThat(var.get("fallback")).isEqualTo("fallback");
-            var.set("set");
-            assertThat(var.get("fallback")).isEqualTo("set");
-        });
+        assertThat(var.get("fallback")).isEqualTo("fallback");
+        var.set("set");
+        assertThat(var.get("fallback")).isEqualTo("set");
     }
 
-    @Test
+    @AioTest
     void resetRestoresThePreviousValueOrAbsence() {
         ContextVar<String> var = ContextVar.of("v");
-        VirtualRun.run(() -> {
-            ContextVar.Token<String> first = var.set("a");
-            assertThat(first.hadValue()).isFalse();
-            assertThat(first.oldValue()).isNull();
-            assertThat(first.variable()).isSameAs(var);
-            ContextVar.Token<String> second = var.set("b");
-            assertThat(second.hadValue()).isTrue();
-            assertThat(second.oldValue()).isEqualTo("a");
-            var.reset(second);
-            assertThat(var.get()).isEqualTo("a");
-            var.reset(first);
-            assertThatThrownBy(var::get).isInstanceOf(IllegalStateException.class);
-            assertThat(Context.copyCurrent().contains(var)).isFalse();
-        });
+        ContextVar.Token<String> first = var.set("a");
+        assertThat(first.hadValue()).isFalse();
+        assertThat(first.oldValue()).isNull();
+        assertThat(first.variable()).isSameAs(var);
+        ContextVar.Token<String> second = var.set("b");
+        assertThat(second.hadValue()).isTrue();
+        assertThat(second.oldValue()).isEqualTo("a");
+        var.reset(second);
+        assertThat(var.get()).isEqualTo("a");
+        var.reset(first);
+        assertThatThrownBy(var::get).isInstanceOf(IllegalStateException.class);
+        assertThat(Context.copyCurrent().contains(var)).isFalse();
     }
 
-    @Test
+    @AioTest
     void settingNullIsAValue() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            var.set(null);
-            assertThat(var.get()).isNull();
-            assertThat(Context.copyCurrent().contains(var)).isTrue();
-        });
+        var.set(null);
+        assertThat(var.get()).isNull();
+        assertThat(Context.copyCurrent().contains(var)).isTrue();
     }
 
-    @Test
+    @AioTest
     void resetWithATokenOfAnotherVariableThrowsIllegalArgument() {
         ContextVar<String> a = ContextVar.of("a");
         ContextVar<String> b = ContextVar.of("b");
-        VirtualRun.run(() -> {
-            ContextVar.Token<String> tokenOfA = a.set("x");
-            assertThatThrownBy(() -> b.reset(tokenOfA)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("'a'");
-            assertThat(a.get()).isEqualTo("x");
-        });
+        ContextVar.Token<String> tokenOfA = a.set("x");
+        assertThatThrownBy(() -> b.reset(tokenOfA)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a'");
+        assertThat(a.get()).isEqualTo("x");
     }
 
-    @Test
+    @AioTest
     void resetWithATokenOfAnotherContextThrowsIllegalArgument() {
         ContextVar<String> var = ContextVar.of("v");
-        VirtualRun.run(() -> {
-            ContextVar.Token<String> inCopy = Context.copyCurrent().run(() -> var.set("in copy"));
-            assertThatThrownBy(() -> var.reset(inCopy)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("different Context");
-            ContextVar.Token<String> inParent = var.set("parent");
-            Task<Void> child = Aio.createTask(Aio.async(() -> {
-                assertThatThrownBy(() -> var.reset(inParent)).isInstanceOf(IllegalArgumentException.class);
-            }));
-            Aio.await(child);
-            assertThat(var.get()).isEqualTo("parent");
-        });
+        ContextVar.Token<String> inCopy = Context.copyCurrent().run(() -> var.set("in copy"));
+        assertThatThrownBy(() -> var.reset(inCopy)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("different Context");
+        ContextVar.Token<String> inParent = var.set("parent");
+        Task<Void> child = Aio.createTask(Aio.async(() -> {
+            assertThatThrownBy(() -> var.reset(inParent)).isInstanceOf(IllegalArgumentException.class);
+        }));
+        Aio.await(child);
+        assertThat(var.get()).isEqualTo("parent");
     }
 
-    @Test
+    @AioTest
     void tokenUsedTwiceThrowsIllegalState() {
         ContextVar<String> var = ContextVar.of("v");
-        VirtualRun.run(() -> {
-            ContextVar.Token<String> token = var.set("x");
-            var.reset(token);
-            assertThatThrownBy(() -> var.reset(token)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("already been used");
-        });
+        ContextVar.Token<String> token = var.set("x");
+        var.reset(token);
+        assertThatThrownBy(() -> var.reset(token)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already been used");
     }
 
-    @Test
+    @AioTest
     void childTaskSeesTheParentValueAtCreationAndItsChangesDoNotLeakBack() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            var.set("parent at creation");
-            Task<Void> child = Aio.createTask(Aio.async(() -> {
-                trace.add("child sees " + var.get());
-                var.set("child's own");
-                Aio.sleep(1.0);
-                trace.add("child still sees " + var.get());
-            }));
-            var.set("parent later"); // before the child's first step: not seen by it
-            Aio.await(child);
-            trace.add("parent sees " + var.get());
-        });
+        var.set("parent at creation");
+        Task<Void> child = Aio.createTask(Aio.async(() -> {
+            trace.add("child sees " + var.get());
+            var.set("child's own");
+            Aio.sleep(1.0);
+            trace.add("child still sees " + var.get());
+        }));
+        var.set("parent later"); // before the child's first step: not seen by it
+        Aio.await(child);
+        trace.add("parent sees " + var.get());
         assertThat(trace).containsExactly("child sees parent at creation", "child still sees child's own",
                 "parent sees parent later");
     }
 
-    @Test
+    @AioTest
     void siblingTasksAreIsolated() {
         ContextVar<String> var = ContextVar.of("v");
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Coro<Void> a = Aio.async(() -> {
-                var.set("a");
-                Aio.sleep(1.0);
-                trace.add("a sees " + var.get());
-            });
-            Coro<Void> b = Aio.async(() -> {
-                var.set("b");
-                Aio.sleep(0.5);
-                trace.add("b sees " + var.get());
-            });
-            Aio.await(Aio.gather(a, b));
-            assertThatThrownBy(var::get).as("nothing leaked into the parent").isInstanceOf(IllegalStateException.class);
+        Coro<Void> a = Aio.async(() -> {
+            var.set("a");
+            Aio.sleep(1.0);
+            trace.add("a sees " + var.get());
         });
+        Coro<Void> b = Aio.async(() -> {
+            var.set("b");
+            Aio.sleep(0.5);
+            trace.add("b sees " + var.get());
+        });
+        Aio.await(Aio.gather(a, b));
+        assertThatThrownBy(var::get).as("nothing leaked into the parent").isInstanceOf(IllegalStateException.class);
         assertThat(trace).containsExactly("b sees b", "a sees a");
     }
 
-    @Test
+    @AioTest
     void tasksInAGroupSeeTheBodysContext() {
         ContextVar<String> var = ContextVar.of("v");
-        VirtualRun.run(() -> {
-            var.set("request-42");
-            Aio.taskGroup(tg -> {
-                Task<String> t = tg.createTask(Aio.async(() -> Aio.sleep(1.0, var.get())));
-                Aio.sleep(2.0);
-                assertThat(t.result()).isEqualTo("request-42");
-            });
+        var.set("request-42");
+        Aio.taskGroup(tg -> {
+            Task<String> t = tg.createTask(Aio.async(() -> Aio.sleep(1.0, var.get())));
+            Aio.sleep(2.0);
+            assertThat(t.result()).isEqualTo("request-42");
         });
     }
 
-    @Test
+    @AioTest
     void eagerTaskSeesItsCreatorsContext() {
         ContextVar<String> var = ContextVar.of("v");
-        VirtualRun.run(() -> {
-            var.set("creator");
-            Task<String> t = Aio.runningLoop().createTask(Aio.async(() -> var.get()), null, true);
-            assertThat(t.done()).isTrue();
-            assertThat(t.result()).isEqualTo("creator");
-        });
+        var.set("creator");
+        Task<String> t = Aio.runningLoop().createTask(Aio.async(() -> var.get()), null, true);
+        assertThat(t.done()).isTrue();
+        assertThat(t.result()).isEqualTo("creator");
     }
 
-    @Test
+    @AioTest
     void callbacksSeeTheContextAtSchedulingTime() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            var.set("at callSoon");
-            loop.callSoon(() -> {
-                trace.add("soon sees " + var.get());
-                var.set("set in callback"); // changes the callback's copy only
-            });
-            var.set("at callLater");
-            loop.callLater(1.0, () -> trace.add("later sees " + var.get()));
-            var.set("after scheduling");
-            loop.callSoon(() -> trace.add("second soon sees " + var.get()));
-            Aio.sleep(2.0);
-            trace.add("task sees " + var.get());
+        EventLoop loop = Aio.runningLoop();
+        var.set("at callSoon");
+        loop.callSoon(() -> {
+            trace.add("soon sees " + var.get());
+            var.set("set in callback"); // changes the callback's copy only
         });
+        var.set("at callLater");
+        loop.callLater(1.0, () -> trace.add("later sees " + var.get()));
+        var.set("after scheduling");
+        loop.callSoon(() -> trace.add("second soon sees " + var.get()));
+        Aio.sleep(2.0);
+        trace.add("task sees " + var.get());
         assertThat(trace).containsExactly("soon sees at callSoon", "second soon sees after scheduling",
                 "later sees at callLater", "task sees after scheduling");
     }
 
-    @Test
+    @AioTest
     void callbackWithoutContextSeesTheDefault() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Aio.runningLoop().callSoon(() -> trace.add(var.get()));
-            var.set("set after scheduling");
-            Aio.sleep(0);
-        });
+        Aio.runningLoop().callSoon(() -> trace.add(var.get()));
+        var.set("set after scheduling");
+        Aio.sleep(0);
         assertThat(trace).containsExactly("dflt");
     }
 
-    @Test
+    @AioTest
     void taskCreatedInACallbackSeesTheCallbacksContext() {
         ContextVar<String> var = ContextVar.of("v");
         AtomicReference<Task<String>> created = new AtomicReference<>();
-        VirtualRun.run(() -> {
-            var.set("scheduler");
-            Aio.runningLoop().callSoon(() -> created.set(Aio.runningLoop().createTask(Aio.async(() -> var.get()))));
-            var.set("changed");
-            Aio.sleep(1.0);
-            assertThat(created.get().result()).isEqualTo("scheduler");
-        });
+        var.set("scheduler");
+        Aio.runningLoop().callSoon(() -> created.set(Aio.runningLoop().createTask(Aio.async(() -> var.get()))));
+        var.set("changed");
+        Aio.sleep(1.0);
+        assertThat(created.get().result()).isEqualTo("scheduler");
     }
 
-    @Test
+    @AioTest
     void doneCallbacksSeeTheContextAtAddDoneCallbackTime() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Future<String> f = Aio.runningLoop().createFuture();
-            var.set("at add");
-            f.addDoneCallback(done -> trace.add("pending-then-done sees " + var.get()));
-            var.set("at completion");
-            f.setResult("x");
-            f.addDoneCallback(done -> trace.add("added when done sees " + var.get()));
-            var.set("after");
-            Aio.sleep(0);
-        });
+        Future<String> f = Aio.runningLoop().createFuture();
+        var.set("at add");
+        f.addDoneCallback(done -> trace.add("pending-then-done sees " + var.get()));
+        var.set("at completion");
+        f.setResult("x");
+        f.addDoneCallback(done -> trace.add("added when done sees " + var.get()));
+        var.set("after");
+        Aio.sleep(0);
         assertThat(trace).containsExactly("pending-then-done sees at add", "added when done sees at completion");
     }
 
-    @Test
+    @AioTest
     void removeDoneCallbackFindsACallbackAddedWithAContext() {
         ContextVar<String> var = ContextVar.of("v");
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            var.set("x");
-            Future<String> f = Aio.runningLoop().createFuture();
-            Consumer<Future<String>> cb = done -> trace.add("ran");
-            f.addDoneCallback(cb);
-            assertThat(f.removeDoneCallback(cb)).isEqualTo(1);
-            f.setResult("done");
-            Aio.sleep(0);
-        });
+        var.set("x");
+        Future<String> f = Aio.runningLoop().createFuture();
+        Consumer<Future<String>> cb = done -> trace.add("ran");
+        f.addDoneCallback(cb);
+        assertThat(f.removeDoneCallback(cb)).isEqualTo(1);
+        f.setResult("done");
+        Aio.sleep(0);
         assertThat(trace).isEmpty();
     }
 
-    @Test
+    @AioTest
     void toThreadSeesTheSendersValueAndItsChangesDoNotLeakBack() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            var.set("sender");
-            String seen = Aio.toThread(() -> {
-                String before = var.get();
-                var.set("thread's own");
-                return before + "/" + var.get();
-            });
-            assertThat(seen).isEqualTo("sender/thread's own");
-            assertThat(var.get()).isEqualTo("sender");
+        var.set("sender");
+        String seen = Aio.toThread(() -> {
+            String before = var.get();
+            var.set("thread's own");
+            return before + "/" + var.get();
         });
+        assertThat(seen).isEqualTo("sender/thread's own");
+        assertThat(var.get()).isEqualTo("sender");
     }
 
-    @Test
+    @AioTest
     void copyCurrentIsASnapshot() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            var.set("before copy");
-            Context snapshot = Context.copyCurrent();
-            var.set("after copy");
-            assertThat(snapshot.get(var)).isEqualTo("before copy");
-            assertThat(snapshot.size()).isEqualTo(1);
-            String inSnapshot = snapshot.run(var::get);
-            assertThat(inSnapshot).isEqualTo("before copy");
-            assertThat(var.get()).isEqualTo("after copy");
-        });
+        var.set("before copy");
+        Context snapshot = Context.copyCurrent();
+        var.set("after copy");
+        assertThat(snapshot.get(var)).isEqualTo("before copy");
+        assertThat(snapshot.size()).isEqualTo(1);
+        String inSnapshot = snapshot.run(var::get);
+        assertThat(inSnapshot).isEqualTo("before copy");
+        assertThat(var.get()).isEqualTo("after copy");
     }
 
-    @Test
+    @AioTest
     void runMakesSetsChangeThatContextOnly() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            var.set("task");
-            Context ctx = Context.copyCurrent();
-            Context other = ctx.copy();
-            ctx.run(() -> var.set("inside run"));
-            assertThat(ctx.get(var)).isEqualTo("inside run");
-            assertThat(other.get(var)).as("copy() is independent").isEqualTo("task");
-            assertThat(var.get()).isEqualTo("task");
-            String inCtx = ctx.run(var::get);
-            assertThat(inCtx).as("the set stays in ctx").isEqualTo("inside run");
-        });
+        var.set("task");
+        Context ctx = Context.copyCurrent();
+        Context other = ctx.copy();
+        ctx.run(() -> var.set("inside run"));
+        assertThat(ctx.get(var)).isEqualTo("inside run");
+        assertThat(other.get(var)).as("copy() is independent").isEqualTo("task");
+        assertThat(var.get()).isEqualTo("task");
+        String inCtx = ctx.run(var::get);
+        assertThat(inCtx).as("the set stays in ctx").isEqualTo("inside run");
     }
 
-    @Test
-    void runInsideACoroutineMayAwait() {
+    @AioTest
+    void runInsideACoroutineMayAwait(TestLoop test) {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            Context ctx = Context.empty();
-            String v = ctx.run(() -> {
-                var.set("in ctx");
-                Aio.sleep(1.0);
-                return var.get();
-            });
-            assertThat(v).isEqualTo("in ctx");
-            assertThat(var.get()).isEqualTo("dflt");
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
+        Context ctx = Context.empty();
+        String v = ctx.run(() -> {
+            var.set("in ctx");
+            Aio.sleep(1.0);
+            return var.get();
         });
+        assertThat(v).isEqualTo("in ctx");
+        assertThat(var.get()).isEqualTo("dflt");
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
+    @AioTest
     void tasksCreatedInsideRunInheritThatContext() {
         ContextVar<String> var = ContextVar.of("v", "dflt");
-        VirtualRun.run(() -> {
-            Context ctx = Context.empty();
-            ctx.run(() -> var.set("ctx value"));
-            Task<String> t = ctx.run(() -> Aio.createTask(Aio.async(() -> var.get())));
-            assertThat(Aio.await(t)).isEqualTo("ctx value");
-        });
+        Context ctx = Context.empty();
+        ctx.run(() -> var.set("ctx value"));
+        Task<String> t = ctx.run(() -> Aio.createTask(Aio.async(() -> var.get())));
+        assertThat(Aio.await(t)).isEqualTo("ctx value");
     }
 
-    @Test
+    @AioTest
     void enteringAContextAlreadyEnteredThrowsIllegalState() {
-        VirtualRun.run(() -> {
-            Context ctx = Context.empty();
-            assertThatThrownBy(() -> ctx.run(() -> ctx.run(() -> "twice"))).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("already entered");
-            assertThat(ctx.run(() -> "usable again after")).isEqualTo("usable again after");
-        });
+        Context ctx = Context.empty();
+        assertThatThrownBy(() -> ctx.run(() -> ctx.run(() -> "twice"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already entered");
+        assertThat(ctx.run(() -> "usable again after")).isEqualTo("usable again after");
     }
 
     @Test

@@ -5,133 +5,123 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aio4j.test.AioTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Eager tasks ({@link TaskFactory#EAGER}, {@code createTask(coro, name, true)}; Python 3.12's eager
  * task factory): the coroutine runs synchronously inside {@code createTask} until it first suspends.
+ * The {@code @AioTest}s run on the aio4j-test kit (a fresh loop on virtual time, failing on anything
+ * left behind).
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EagerTaskTest {
 
-    @Test
+    @AioTest
     void eagerTaskCreatedInsideATaskRunsUntilItsFirstSuspensionThenTheCreatorContinuesFirst() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            loop.callSoon(() -> trace.add("callback ready before"));
-            trace.add("creator before");
-            Task<Void> t = loop.createTask(Aio.async(() -> {
-                trace.add("eager step 1");
-                Aio.sleep(0);
-                trace.add("eager step 2");
-            }), null, true);
-            trace.add("creator after");
-            Aio.await(t);
-        });
+        EventLoop loop = Aio.runningLoop();
+        loop.callSoon(() -> trace.add("callback ready before"));
+        trace.add("creator before");
+        Task<Void> t = loop.createTask(Aio.async(() -> {
+            trace.add("eager step 1");
+            Aio.sleep(0);
+            trace.add("eager step 2");
+        }), null, true);
+        trace.add("creator after");
+        Aio.await(t);
         assertThat(trace).containsExactly("creator before", "eager step 1", "creator after",
                 "callback ready before", "eager step 2");
     }
 
-    @Test
+    @AioTest
     void eagerTaskCreatedInACallbackRunsUntilItsFirstSuspensionInsideCreateTask() {
         List<String> trace = new CopyOnWriteArrayList<>();
         AtomicReference<Task<Void>> eager = new AtomicReference<>();
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            loop.callSoon(() -> {
-                trace.add("callback start");
-                eager.set(loop.createTask(Aio.async(() -> {
-                    trace.add("eager step 1");
-                    Aio.sleep(0);
-                    trace.add("eager step 2");
-                }), "eager", true));
-                trace.add("callback end");
-            });
-            loop.callSoon(() -> trace.add("next callback"));
-            Aio.sleep(1.0);
-            Aio.await(eager.get());
+        EventLoop loop = Aio.runningLoop();
+        loop.callSoon(() -> {
+            trace.add("callback start");
+            eager.set(loop.createTask(Aio.async(() -> {
+                trace.add("eager step 1");
+                Aio.sleep(0);
+                trace.add("eager step 2");
+            }), "eager", true));
+            trace.add("callback end");
         });
+        loop.callSoon(() -> trace.add("next callback"));
+        Aio.sleep(1.0);
+        Aio.await(eager.get());
         assertThat(trace).containsExactly("callback start", "eager step 1", "callback end", "next callback",
                 "eager step 2");
         assertThat(eager.get().getName()).isEqualTo("eager");
     }
 
-    @Test
+    @AioTest
     void eagerTaskThatFinishesWithoutSuspendingIsDoneWhenCreateTaskReturns() {
-        VirtualRun.run(() -> {
-            Task<Integer> t = Aio.runningLoop().createTask(Aio.async(() -> 42), null, true);
-            assertThat(t.done()).isTrue();
-            assertThat(t.result()).isEqualTo(42);
-            assertThat(Aio.allTasks()).doesNotContain(t);
-        });
+        Task<Integer> t = Aio.runningLoop().createTask(Aio.async(() -> 42), null, true);
+        assertThat(t.done()).isTrue();
+        assertThat(t.result()).isEqualTo(42);
+        assertThat(Aio.allTasks()).doesNotContain(t);
     }
 
-    @Test
+    @AioTest
     void eagerTaskRunsAsItsOwnTask() {
-        VirtualRun.run(() -> {
-            Task<?> creator = Aio.currentTask();
-            AtomicReference<Task<?>> inside = new AtomicReference<>();
-            Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> {
-                inside.set(Aio.currentTask());
-            }), null, true);
-            assertThat(inside.get()).isSameAs(t).isNotSameAs(creator);
-            assertThat(Aio.currentTask()).isSameAs(creator);
-        });
+        Task<?> creator = Aio.currentTask();
+        AtomicReference<Task<?>> inside = new AtomicReference<>();
+        Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> {
+            inside.set(Aio.currentTask());
+        }), null, true);
+        assertThat(inside.get()).isSameAs(t).isNotSameAs(creator);
+        assertThat(Aio.currentTask()).isSameAs(creator);
     }
 
-    @Test
+    @AioTest
     void eagerTaskThatFailsAtOnceIsFailedWhenCreateTaskReturns() {
         IllegalStateException boom = new IllegalStateException("at once");
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> {
-                throw boom;
-            }), null, true);
-            assertThat(t.done()).isTrue();
-            assertThat(t.exception()).isSameAs(boom);
-        });
+        Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> {
+            throw boom;
+        }), null, true);
+        assertThat(t.done()).isTrue();
+        assertThat(t.exception()).isSameAs(boom);
     }
 
-    @Test
+    @AioTest
     void eagerTaskFactoryAppliesToAioCreateTask() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Aio.runningLoop().setTaskFactory(TaskFactory.EAGER);
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                trace.add("child runs");
-                Aio.sleep(1.0);
-                trace.add("child resumes");
-            }));
-            trace.add("creator continues");
-            Aio.await(t);
-        });
+        Aio.runningLoop().setTaskFactory(TaskFactory.EAGER);
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            trace.add("child runs");
+            Aio.sleep(1.0);
+            trace.add("child resumes");
+        }));
+        trace.add("creator continues");
+        Aio.await(t);
         assertThat(trace).containsExactly("child runs", "creator continues", "child resumes");
     }
 
-    @Test
+    @AioTest
     void eagerTasksNestedInEagerTasksRunDepthFirst() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Aio.runningLoop().setTaskFactory(TaskFactory.EAGER);
-            Task<Void> outer = Aio.createTask(Aio.async(() -> {
-                trace.add("outer start");
-                Task<Void> inner = Aio.createTask(Aio.async(() -> {
-                    trace.add("inner start");
-                    Aio.sleep(1.0);
-                    trace.add("inner end");
-                }));
-                trace.add("outer after creating inner");
-                Aio.await(inner);
-                trace.add("outer end");
+        Aio.runningLoop().setTaskFactory(TaskFactory.EAGER);
+        Task<Void> outer = Aio.createTask(Aio.async(() -> {
+            trace.add("outer start");
+            Task<Void> inner = Aio.createTask(Aio.async(() -> {
+                trace.add("inner start");
+                Aio.sleep(1.0);
+                trace.add("inner end");
             }));
-            trace.add("main after creating outer");
-            Aio.await(outer);
-        });
+            trace.add("outer after creating inner");
+            Aio.await(inner);
+            trace.add("outer end");
+        }));
+        trace.add("main after creating outer");
+        Aio.await(outer);
         assertThat(trace).containsExactly("outer start", "inner start", "outer after creating inner",
                 "main after creating outer", "inner end", "outer end");
     }
 
+    // A plain @Test: it is about a loop that is not running, where an @AioTest body never is.
     @Test
     void eagerTaskOnALoopThatIsNotRunningStartsAtTheFirstIterationAsUsual() {
         List<String> trace = new CopyOnWriteArrayList<>();
@@ -149,14 +139,12 @@ class EagerTaskTest {
         assertThat(trace).containsExactly("created", "body");
     }
 
-    @Test
+    @AioTest
     void cancellingAnEagerTaskAfterItsFirstStepCancelsItAtItsAwait() {
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> Aio.sleep(10.0)), null, true);
-            assertThat(t.done()).isFalse();
-            t.cancel();
-            Aio.sleep(0);
-            assertThat(t.cancelled()).isTrue();
-        });
+        Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> Aio.sleep(10.0)), null, true);
+        assertThat(t.done()).isFalse();
+        t.cancel();
+        Aio.sleep(0);
+        assertThat(t.cancelled()).isTrue();
     }
 }

@@ -2,338 +2,305 @@ package org.aio4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.AioTest;
+import org.aio4j.test.TestLoop;
 
-/** Cancelling a {@link Task}: requests, delivery at awaits, cleanup, swallowing, propagation. */
-@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+/**
+ * Cancelling a {@link Task}: requests, delivery at awaits, cleanup, swallowing, propagation.
+ * Runs on the aio4j-test kit: each test is the main task of a fresh loop on virtual time, and fails
+ * if it leaves tasks, unretrieved failures or unawaited coroutines behind.
+ */
 class TaskCancellationTest {
 
-    @Test
+    @AioTest
     void cancelBeforeTheFirstStepMeansTheBodyNeverRuns() {
         AtomicBoolean ran = new AtomicBoolean();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                ran.set(true);
-            }));
-            assertThat(t.cancel()).isTrue();
-            assertThat(t.cancelling()).isEqualTo(1);
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-            assertThat(t.cancelled()).isTrue();
-            assertThat(t.getCoro().isClosed()).isTrue();
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            ran.set(true);
+        }));
+        assertThat(t.cancel()).isTrue();
+        assertThat(t.cancelling()).isEqualTo(1);
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(t.getCoro().isClosed()).isTrue();
         assertThat(ran).isFalse();
     }
 
-    @Test
+    @AioTest
     void cancellingATaskAwaitingAFutureCancelsThatFuture() {
-        VirtualRun.run(() -> {
-            Future<String> f = Aio.runningLoop().createFuture();
-            Task<String> t = Aio.createTask(Aio.async(() -> Aio.await(f)));
-            Aio.sleep(0);
-            assertThat(t.cancel("stop waiting")).isTrue();
-            assertThat(f.cancelled()).as("cancelled synchronously, by cancel()").isTrue();
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("stop waiting");
-            assertThat(t.cancelled()).isTrue();
-        });
+        Future<String> f = Aio.runningLoop().createFuture();
+        Task<String> t = Aio.createTask(Aio.async(() -> Aio.await(f)));
+        Aio.sleep(0);
+        assertThat(t.cancel("stop waiting")).isTrue();
+        assertThat(f.cancelled()).as("cancelled synchronously, by cancel()").isTrue();
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("stop waiting");
+        assertThat(t.cancelled()).isTrue();
     }
 
-    @Test
-    void cancellingATaskAwaitingAnotherTaskCancelsThatTask() {
-        VirtualRun.run(() -> {
-            Task<Void> inner = Aio.createTask(Aio.async(() -> Aio.sleep(10.0)));
-            Task<Void> outer = Aio.createTask(Aio.async(() -> Aio.await(inner)));
-            Aio.sleep(1.0);
-            outer.cancel("from the top");
-            assertThat(inner.cancelling()).isEqualTo(1);
-            assertThatThrownBy(() -> Aio.await(outer)).isInstanceOf(CancelledError.class);
-            assertThat(inner.cancelled()).isTrue();
-            assertThat(outer.cancelled()).isTrue();
-            assertThatThrownBy(inner::result).isInstanceOf(CancelledError.class).hasMessage("from the top");
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
+    @AioTest
+    void cancellingATaskAwaitingAnotherTaskCancelsThatTask(TestLoop test) {
+        Task<Void> inner = Aio.createTask(Aio.async(() -> Aio.sleep(10.0)));
+        Task<Void> outer = Aio.createTask(Aio.async(() -> Aio.await(inner)));
+        Aio.sleep(1.0);
+        outer.cancel("from the top");
+        assertThat(inner.cancelling()).isEqualTo(1);
+        assertThatThrownBy(() -> Aio.await(outer)).isInstanceOf(CancelledError.class);
+        assertThat(inner.cancelled()).isTrue();
+        assertThat(outer.cancelled()).isTrue();
+        assertThatThrownBy(inner::result).isInstanceOf(CancelledError.class).hasMessage("from the top");
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
+    @AioTest
     void cancelMessageReachesTheCancelledErrorInTheCoroutine() {
         AtomicReference<String> seen = new AtomicReference<>();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    seen.set(e.getMessage());
-                    throw e;
-                }
-            }));
-            Aio.sleep(1.0);
-            t.cancel("deadline passed");
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("deadline passed");
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                seen.set(e.getMessage());
+                throw e;
+            }
+        }));
+        Aio.sleep(1.0);
+        t.cancel("deadline passed");
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("deadline passed");
         assertThat(seen).hasValue("deadline passed");
     }
 
-    @Test
-    void cancelledCoroutineMayAwaitDuringCleanupAndRethrow() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                steps.expect(1);
-                try {
-                    Aio.sleep(10.0);
-                    steps.unreached();
-                } catch (CancelledError e) {
-                    steps.expect(3);
-                    Aio.sleep(2.0); // cleanup that awaits
-                    steps.expect(4);
-                    throw e;
-                } finally {
-                    steps.expect(5);
-                }
-            }));
-            Aio.sleep(1.0);
-            steps.expect(2);
-            t.cancel();
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-            steps.expect(6);
-            assertThat(t.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).isEqualTo(3.0);
-        });
-        steps.finish(7);
+    @AioTest
+    void cancelledCoroutineMayAwaitDuringCleanupAndRethrow(TestLoop test) {
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            test.expect(1);
+            try {
+                Aio.sleep(10.0);
+                fail("not reached");
+            } catch (CancelledError e) {
+                test.expect(3);
+                Aio.sleep(2.0); // cleanup that awaits
+                test.expect(4);
+                throw e;
+            } finally {
+                test.expect(5);
+            }
+        }));
+        Aio.sleep(1.0);
+        test.expect(2);
+        t.cancel();
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
+        test.expect(6);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(test.time()).isEqualTo(3.0);
+        test.finish(7);
     }
 
-    @Test
+    @AioTest
     void swallowedCancellationLetsTheTaskCompleteNormally() {
-        VirtualRun.run(() -> {
-            Task<String> t = Aio.createTask(Aio.async(() -> {
+        Task<String> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                return "swallowed";
+            }
+            return "not cancelled";
+        }));
+        Aio.sleep(1.0);
+        assertThat(t.cancel()).isTrue();
+        assertThat(Aio.await(t)).isEqualTo("swallowed");
+        assertThat(t.cancelled()).isFalse();
+        assertThat(t.cancelling()).isEqualTo(1);
+        assertThat(t.uncancel()).isZero();
+        assertThat(t.cancelling()).isZero();
+        assertThat(t.uncancel()).as("never below zero").isZero();
+    }
+
+    @AioTest
+    void eachCancelRequestIsCountedUntilUncancelled() {
+        Task<String> t = Aio.createTask(Aio.async(() -> {
+            for (int i = 0; i < 2; i++) {
                 try {
                     Aio.sleep(10.0);
                 } catch (CancelledError e) {
-                    return "swallowed";
+                    // swallowed twice
                 }
-                return "not cancelled";
-            }));
-            Aio.sleep(1.0);
-            assertThat(t.cancel()).isTrue();
-            assertThat(Aio.await(t)).isEqualTo("swallowed");
-            assertThat(t.cancelled()).isFalse();
-            assertThat(t.cancelling()).isEqualTo(1);
-            assertThat(t.uncancel()).isZero();
-            assertThat(t.cancelling()).isZero();
-            assertThat(t.uncancel()).as("never below zero").isZero();
-        });
+            }
+            return "done";
+        }));
+        Aio.sleep(0);
+        t.cancel();
+        Aio.sleep(0);
+        t.cancel();
+        assertThat(t.cancelling()).isEqualTo(2);
+        assertThat(Aio.await(t)).isEqualTo("done");
+        assertThat(t.uncancel()).isEqualTo(1);
+        assertThat(t.uncancel()).isZero();
     }
 
-    @Test
-    void eachCancelRequestIsCountedUntilUncancelled() {
-        VirtualRun.run(() -> {
-            Task<String> t = Aio.createTask(Aio.async(() -> {
-                for (int i = 0; i < 2; i++) {
-                    try {
-                        Aio.sleep(10.0);
-                    } catch (CancelledError e) {
-                        // swallowed twice
-                    }
-                }
-                return "done";
-            }));
-            Aio.sleep(0);
-            t.cancel();
-            Aio.sleep(0);
-            t.cancel();
-            assertThat(t.cancelling()).isEqualTo(2);
-            assertThat(Aio.await(t)).isEqualTo("done");
-            assertThat(t.uncancel()).isEqualTo(1);
-            assertThat(t.uncancel()).isZero();
-        });
-    }
-
-    @Test
+    @AioTest
     void uncancelToZeroDropsACancellationNotYetDelivered() {
-        VirtualRun.run(() -> {
-            Task<String> t = Aio.createTask(Aio.async(() -> {
-                Task<?> self = Aio.currentTask();
-                self.cancel(); // pending: delivered at the next suspension...
-                self.uncancel(); // ...unless taken back first (Python 3.13 behaviour, documented)
-                Aio.sleep(1.0);
-                return "not cancelled";
-            }));
-            assertThat(Aio.await(t)).isEqualTo("not cancelled");
-        });
+        Task<String> t = Aio.createTask(Aio.async(() -> {
+            Task<?> self = Aio.currentTask();
+            self.cancel(); // pending: delivered at the next suspension...
+            self.uncancel(); // ...unless taken back first (Python 3.13 behaviour, documented)
+            Aio.sleep(1.0);
+            return "not cancelled";
+        }));
+        assertThat(Aio.await(t)).isEqualTo("not cancelled");
     }
 
-    @Test
+    @AioTest
     void cancelOfADoneTaskReturnsFalse() {
-        VirtualRun.run(() -> {
-            Task<Integer> t = Aio.createTask(Aio.async(() -> 1));
-            Aio.await(t);
-            assertThat(t.cancel()).isFalse();
-            assertThat(t.cancelling()).isZero();
-            assertThat(t.result()).isEqualTo(1);
-        });
+        Task<Integer> t = Aio.createTask(Aio.async(() -> 1));
+        Aio.await(t);
+        assertThat(t.cancel()).isFalse();
+        assertThat(t.cancelling()).isZero();
+        assertThat(t.result()).isEqualTo(1);
     }
 
-    @Test
+    @AioTest
     void taskThatCancelsItselfAndReturnsEndsCancelled() {
-        VirtualRun.run(() -> {
-            Task<Integer> t = Aio.createTask(Aio.async(() -> {
-                Aio.currentTask().cancel("self");
-                return 1;
-            }));
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("self");
-            assertThat(t.cancelled()).isTrue();
-        });
+        Task<Integer> t = Aio.createTask(Aio.async(() -> {
+            Aio.currentTask().cancel("self");
+            return 1;
+        }));
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("self");
+        assertThat(t.cancelled()).isTrue();
     }
 
-    @Test
+    @AioTest
     void cancelRequestedWhileRunningIsDeliveredAtTheNextAwait() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                Aio.currentTask().cancel();
-                trace.add("still running after cancel()");
-                Future<String> f = Aio.runningLoop().createFuture();
-                try {
-                    Aio.await(f);
-                } catch (CancelledError e) {
-                    trace.add("cancelled at await; future cancelled=" + f.cancelled());
-                    throw e;
-                }
-            }));
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            Aio.currentTask().cancel();
+            trace.add("still running after cancel()");
+            Future<String> f = Aio.runningLoop().createFuture();
+            try {
+                Aio.await(f);
+            } catch (CancelledError e) {
+                trace.add("cancelled at await; future cancelled=" + f.cancelled());
+                throw e;
+            }
+        }));
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
         assertThat(trace).containsExactly("still running after cancel()", "cancelled at await; future cancelled=true");
     }
 
-    @Test
+    @AioTest
     void pendingCancelDeliveredAtAnAwaitStillLetsCallbacksScheduledEarlierRunFirst() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                Aio.runningLoop().callSoon(() -> trace.add("callback"));
-                Aio.currentTask().cancel();
-                try {
-                    Aio.await(Aio.runningLoop().createFuture());
-                } catch (CancelledError e) {
-                    trace.add("caught");
-                    throw e;
-                }
-            }));
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            Aio.runningLoop().callSoon(() -> trace.add("callback"));
+            Aio.currentTask().cancel();
+            try {
+                Aio.await(Aio.runningLoop().createFuture());
+            } catch (CancelledError e) {
+                trace.add("caught");
+                throw e;
+            }
+        }));
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
         assertThat(trace).containsExactly("callback", "caught");
     }
 
-    @Test
+    @AioTest
     void cancelArrivingAfterTheAwaitedFutureCompletedIsStillDelivered() {
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            Future<String> f = loop.createFuture();
-            Task<String> t = Aio.createTask(Aio.async(() -> Aio.await(f)));
-            Aio.sleep(0);
-            f.setResult("too late"); // wakes t at the next iteration...
-            assertThat(t.cancel()).isTrue(); // ...but the cancel comes first
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-            assertThat(f.result()).isEqualTo("too late");
-        });
+        EventLoop loop = Aio.runningLoop();
+        Future<String> f = loop.createFuture();
+        Task<String> t = Aio.createTask(Aio.async(() -> Aio.await(f)));
+        Aio.sleep(0);
+        f.setResult("too late"); // wakes t at the next iteration...
+        assertThat(t.cancel()).isTrue(); // ...but the cancel comes first
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
+        assertThat(f.result()).isEqualTo("too late");
     }
 
-    @Test
+    @AioTest
     void awaitOfADoneFutureIsNotACancellationPoint() {
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                Future<String> done = Aio.runningLoop().createFuture();
-                done.setResult("value");
-                Aio.currentTask().cancel();
-                trace.add(Aio.await(done)); // does not suspend, so the cancel waits
-                try {
-                    Aio.sleep(0);
-                } catch (CancelledError e) {
-                    trace.add("cancelled at sleep(0)");
-                    throw e;
-                }
-            }));
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            Future<String> done = Aio.runningLoop().createFuture();
+            done.setResult("value");
+            Aio.currentTask().cancel();
+            trace.add(Aio.await(done)); // does not suspend, so the cancel waits
+            try {
+                Aio.sleep(0);
+            } catch (CancelledError e) {
+                trace.add("cancelled at sleep(0)");
+                throw e;
+            }
+        }));
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
         assertThat(trace).containsExactly("value", "cancelled at sleep(0)");
     }
 
-    @Test
+    @AioTest
     void sleepZeroWithAPendingCancelRaisesCancelledError() {
-        VirtualRun.run(() -> {
-            Task<String> t = Aio.createTask(Aio.async(() -> {
-                Aio.currentTask().cancel("pending");
-                Aio.sleep(0);
-                return "not reached";
-            }));
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("pending");
-        });
+        Task<String> t = Aio.createTask(Aio.async(() -> {
+            Aio.currentTask().cancel("pending");
+            Aio.sleep(0);
+            return "not reached";
+        }));
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("pending");
     }
 
-    @Test
+    @AioTest
     void cancelledErrorIsAnErrorSoCatchExceptionDoesNotSwallowIt() {
         assertThat(Error.class).isAssignableFrom(CancelledError.class);
         assertThat(Exception.class.isAssignableFrom(CancelledError.class)).isFalse();
         AtomicBoolean caughtAsException = new AtomicBoolean();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (Exception e) {
-                    caughtAsException.set(true);
-                }
-            }));
-            Aio.sleep(1.0);
-            t.cancel();
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-            assertThat(t.cancelled()).isTrue();
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (Exception e) {
+                caughtAsException.set(true);
+            }
+        }));
+        Aio.sleep(1.0);
+        t.cancel();
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
+        assertThat(t.cancelled()).isTrue();
         assertThat(caughtAsException).isFalse();
     }
 
-    @Test
+    @AioTest
     void cancellingATaskUnwindsTheCoroutineItAwaitsInline() {
         // Awaiting a coroutine runs it inline: cancelling the task cancels that very code.
         List<String> trace = new CopyOnWriteArrayList<>();
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> Aio.await(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } finally {
-                    trace.add("inner coroutine unwound");
-                }
-            }))));
-            Aio.sleep(1.0);
-            t.cancel();
-            assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
-        });
+        Task<Void> t = Aio.createTask(Aio.async(() -> Aio.await(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } finally {
+                trace.add("inner coroutine unwound");
+            }
+        }))));
+        Aio.sleep(1.0);
+        t.cancel();
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class);
         assertThat(trace).containsExactly("inner coroutine unwound");
     }
 
-    @Test
+    @AioTest
     void cancellingOneAwaiterOfATaskCancelsThatTaskForEveryAwaiter() {
-        VirtualRun.run(() -> {
-            Task<String> shared = Aio.createTask(Aio.async(() -> Aio.sleep(2.0, "shared result")));
-            Task<String> a = Aio.createTask(Aio.async(() -> Aio.await(shared)));
-            Task<String> b = Aio.createTask(Aio.async(() -> {
-                try {
-                    return Aio.await(shared);
-                } catch (CancelledError e) {
-                    return "b saw cancellation";
-                }
-            }));
-            Aio.sleep(1.0);
-            a.cancel();
-            // Cancelling a cancels the task it awaits (asyncio semantics), and b sees that.
-            assertThatThrownBy(() -> Aio.await(a)).isInstanceOf(CancelledError.class);
-            assertThat(Aio.await(b)).isEqualTo("b saw cancellation");
-            assertThat(shared.cancelled()).isTrue();
-        });
+        Task<String> shared = Aio.createTask(Aio.async(() -> Aio.sleep(2.0, "shared result")));
+        Task<String> a = Aio.createTask(Aio.async(() -> Aio.await(shared)));
+        Task<String> b = Aio.createTask(Aio.async(() -> {
+            try {
+                return Aio.await(shared);
+            } catch (CancelledError e) {
+                return "b saw cancellation";
+            }
+        }));
+        Aio.sleep(1.0);
+        a.cancel();
+        // Cancelling a cancels the task it awaits (asyncio semantics), and b sees that.
+        assertThatThrownBy(() -> Aio.await(a)).isInstanceOf(CancelledError.class);
+        assertThat(Aio.await(b)).isEqualTo("b saw cancellation");
+        assertThat(shared.cancelled()).isTrue();
     }
 }

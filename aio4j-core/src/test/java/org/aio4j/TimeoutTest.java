@@ -2,528 +2,462 @@ package org.aio4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aio4j.test.AioTest;
+import org.aio4j.test.TestLoop;
 import org.junit.jupiter.api.Test;
 
 /**
  * Scoped timeouts: {@link Aio#timeout}, {@link Aio#timeoutAt} and the {@link Timeout} handle (expiry,
  * nesting, rescheduling, and which cancellation turns into {@link TimeoutError}).
- *
- * <p>The JUnit annotation is written in full: {@code Timeout} here is aio4j's.
+ * Runs on the aio4j-test kit: each {@code @AioTest} is the main task of a fresh loop on virtual time,
+ * and fails if it leaves tasks, unretrieved failures or unawaited coroutines behind; the plain
+ * {@code @Test} checks use outside any loop.
  */
-@org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class TimeoutTest {
 
-    @Test
-    void bodyFinishingBeforeTheDeadlineReturnsItsValue() {
-        VirtualRun.run(() -> {
-            String v = Aio.timeout(2.0, () -> Aio.sleep(1.0, "in time"));
-            assertThat(v).isEqualTo("in time");
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-            Aio.sleep(5.0); // the deadline at 2.0 must not cancel anything any more
-            assertThat(VirtualRun.now()).isEqualTo(6.0);
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
+    @AioTest
+    void bodyFinishingBeforeTheDeadlineReturnsItsValue(TestLoop test) {
+        String v = Aio.timeout(2.0, () -> Aio.sleep(1.0, "in time"));
+        assertThat(v).isEqualTo("in time");
+        assertThat(test.time()).isEqualTo(1.0);
+        Aio.sleep(5.0); // the deadline at 2.0 must not cancel anything any more
+        assertThat(test.time()).isEqualTo(6.0);
+        assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
-    @Test
-    void expiryCancelsTheBodyAndRaisesTimeoutErrorCausedByTheCancelledError() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            steps.expect(1);
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                try {
-                    Aio.sleep(10.0);
-                    steps.unreached();
-                } catch (CancelledError e) {
-                    steps.expect(2); // the body sees the cancellation, not a TimeoutError
-                    throw e;
-                }
-            })).isInstanceOf(TimeoutError.class).hasCauseInstanceOf(CancelledError.class)
-                    .isNotInstanceOf(CancelledError.class);
-            steps.expect(3);
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
-        steps.finish(4);
+    @AioTest
+    void expiryCancelsTheBodyAndRaisesTimeoutErrorCausedByTheCancelledError(TestLoop test) {
+        test.expect(1);
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            try {
+                Aio.sleep(10.0);
+                fail("not reached");
+            } catch (CancelledError e) {
+                test.expect(2); // the body sees the cancellation, not a TimeoutError
+                throw e;
+            }
+        })).isInstanceOf(TimeoutError.class).hasCauseInstanceOf(CancelledError.class)
+                .isNotInstanceOf(CancelledError.class);
+        test.expect(3);
+        assertThat(test.time()).isEqualTo(1.0);
+        test.finish(4);
     }
 
-    @Test
+    @AioTest
     void timeoutErrorIsAnOrdinaryRuntimeException() {
         assertThat(RuntimeException.class).isAssignableFrom(TimeoutError.class);
-        String handled = VirtualRun.run(() -> {
-            try {
-                Aio.timeout(1.0, () -> Aio.sleep(10.0));
-                return "not reached";
-            } catch (Exception e) { // unlike CancelledError, catch (Exception) handles it
-                return e.getClass().getSimpleName();
-            }
-        });
+        String handled;
+        try {
+            Aio.timeout(1.0, () -> Aio.sleep(10.0));
+            handled = "not reached";
+        } catch (Exception e) { // unlike CancelledError, catch (Exception) handles it
+            handled = e.getClass().getSimpleName();
+        }
         assertThat(handled).isEqualTo("TimeoutError");
     }
 
-    @Test
+    @AioTest
     void bodyFailingBeforeTheDeadlinePropagatesItsExceptionUnchanged() {
         IOException boom = new IOException("boom");
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(5.0, () -> {
-                Aio.sleep(1.0);
-                throw boom;
-            })).isSameAs(boom);
-        });
+        assertThatThrownBy(() -> Aio.timeout(5.0, () -> {
+            Aio.sleep(1.0);
+            throw boom;
+        })).isSameAs(boom);
     }
 
-    @Test
-    void innerExpiryRaisesOnlyInTheInnerScopeAndTheOuterScopeContinues() {
-        Steps steps = new Steps();
-        String result = VirtualRun.run(() -> Aio.timeout(10.0, outer -> {
-            steps.expect(1);
+    @AioTest
+    void innerExpiryRaisesOnlyInTheInnerScopeAndTheOuterScopeContinues(TestLoop test) {
+        String result = Aio.timeout(10.0, outer -> {
+            test.expect(1);
             try {
                 Aio.timeout(1.0, () -> Aio.sleep(5.0));
-                steps.unreached();
+                fail("not reached");
             } catch (TimeoutError e) {
-                steps.expect(2);
-                assertThat(VirtualRun.now()).isEqualTo(1.0);
+                test.expect(2);
+                assertThat(test.time()).isEqualTo(1.0);
             }
             assertThat(outer.expired()).isFalse();
             Aio.sleep(2.0); // not cancelled: the inner scope took its cancellation back
-            steps.expect(3);
+            test.expect(3);
             return "outer finished";
-        }));
-        steps.finish(4);
+        });
+        test.finish(4);
         assertThat(result).isEqualTo("outer finished");
     }
 
-    @Test
-    void outerAndInnerExpiringAtTheSameInstantRaiseTimeoutErrorFromTheOuterOnly() {
+    @AioTest
+    void outerAndInnerExpiringAtTheSameInstantRaiseTimeoutErrorFromTheOuterOnly(TestLoop test) {
         // CPython 3.11 does the same: the inner scope sees two cancel requests, takes back only its
         // own, and lets the CancelledError through; the outer scope converts it.
-        Steps steps = new Steps();
         AtomicReference<Timeout> innerScope = new AtomicReference<>();
         AtomicReference<Timeout> outerScope = new AtomicReference<>();
-        VirtualRun.run(() -> {
-            double when = VirtualRun.now() + 1.0;
-            assertThatThrownBy(() -> Aio.timeoutAt(when, outer -> {
-                outerScope.set(outer);
-                try {
-                    return Aio.timeoutAt(when, inner -> {
-                        innerScope.set(inner);
+        double when = test.time() + 1.0;
+        assertThatThrownBy(() -> Aio.timeoutAt(when, outer -> {
+            outerScope.set(outer);
+            try {
+                return Aio.timeoutAt(when, inner -> {
+                    innerScope.set(inner);
+                    return Aio.sleep(10.0, "not reached");
+                });
+            } catch (CancelledError e) {
+                test.expect(1); // the inner scope let the cancellation through
+                throw e;
+            }
+        })).isInstanceOf(TimeoutError.class).hasCauseInstanceOf(CancelledError.class);
+        test.expect(2);
+        assertThat(innerScope.get().expired()).isTrue();
+        assertThat(outerScope.get().expired()).isTrue();
+        assertThat(Aio.currentTask().cancelling()).isZero();
+        assertThat(test.time()).isEqualTo(1.0);
+        test.finish(3);
+    }
+
+    @AioTest
+    void outerExpiringWhileTheInnerScopeRunsPassesThroughTheInnerAsCancelledError(TestLoop test) {
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            try {
+                Aio.timeout(5.0, inner -> {
+                    try {
                         return Aio.sleep(10.0, "not reached");
-                    });
-                } catch (CancelledError e) {
-                    steps.expect(1); // the inner scope let the cancellation through
-                    throw e;
-                }
-            })).isInstanceOf(TimeoutError.class).hasCauseInstanceOf(CancelledError.class);
-            steps.expect(2);
-            assertThat(innerScope.get().expired()).isTrue();
-            assertThat(outerScope.get().expired()).isTrue();
-            assertThat(Aio.currentTask().cancelling()).isZero();
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
-        steps.finish(3);
+                    } finally {
+                        assertThat(inner.expired()).isFalse();
+                    }
+                });
+            } catch (TimeoutError e) {
+                fail("the inner scope raised TimeoutError");
+            } catch (CancelledError e) {
+                test.expect(1);
+                throw e;
+            }
+        })).isInstanceOf(TimeoutError.class);
+        test.expect(2);
+        assertThat(test.time()).isEqualTo(1.0);
+        test.finish(3);
     }
 
-    @Test
-    void outerExpiringWhileTheInnerScopeRunsPassesThroughTheInnerAsCancelledError() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                try {
-                    Aio.timeout(5.0, inner -> {
-                        try {
-                            return Aio.sleep(10.0, "not reached");
-                        } finally {
-                            assertThat(inner.expired()).isFalse();
-                        }
-                    });
-                } catch (TimeoutError e) {
-                    steps.unreached();
-                } catch (CancelledError e) {
-                    steps.expect(1);
-                    throw e;
-                }
-            })).isInstanceOf(TimeoutError.class);
-            steps.expect(2);
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
+    @AioTest
+    void rescheduleLaterExtendsTheDeadline(TestLoop test) {
+        String v = Aio.timeout(1.0, t -> {
+            t.reschedule(t.when() + 2.0);
+            assertThat(t.when()).isEqualTo(3.0);
+            return Aio.sleep(2.5, "made it");
         });
-        steps.finish(3);
+        assertThat(v).isEqualTo("made it");
+        assertThat(test.time()).isEqualTo(2.5);
     }
 
-    @Test
-    void rescheduleLaterExtendsTheDeadline() {
-        VirtualRun.run(() -> {
-            String v = Aio.timeout(1.0, t -> {
-                t.reschedule(t.when() + 2.0);
-                assertThat(t.when()).isEqualTo(3.0);
-                return Aio.sleep(2.5, "made it");
-            });
-            assertThat(v).isEqualTo("made it");
-            assertThat(VirtualRun.now()).isEqualTo(2.5);
-        });
+    @AioTest
+    void rescheduleEarlierShortensTheDeadline(TestLoop test) {
+        assertThatThrownBy(() -> Aio.timeout(10.0, t -> {
+            t.reschedule(test.time() + 1.0);
+            return Aio.sleep(5.0, "not reached");
+        })).isInstanceOf(TimeoutError.class);
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
-    void rescheduleEarlierShortensTheDeadline() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(10.0, t -> {
-                t.reschedule(VirtualRun.now() + 1.0);
-                return Aio.sleep(5.0, "not reached");
-            })).isInstanceOf(TimeoutError.class);
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
+    @AioTest
+    void rescheduleToNullRemovesTheDeadline(TestLoop test) {
+        String v = Aio.timeout(1.0, t -> {
+            t.reschedule(null);
+            assertThat(t.when()).isNull();
+            return Aio.sleep(5.0, "no deadline");
         });
+        assertThat(v).isEqualTo("no deadline");
+        assertThat(test.time()).isEqualTo(5.0);
     }
 
-    @Test
-    void rescheduleToNullRemovesTheDeadline() {
-        VirtualRun.run(() -> {
-            String v = Aio.timeout(1.0, t -> {
-                t.reschedule(null);
-                assertThat(t.when()).isNull();
-                return Aio.sleep(5.0, "no deadline");
-            });
-            assertThat(v).isEqualTo("no deadline");
-            assertThat(VirtualRun.now()).isEqualTo(5.0);
-        });
-    }
-
-    @Test
-    void rescheduleAfterRemovingTheDeadlineSetsANewOne() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(Double.POSITIVE_INFINITY, t -> {
-                assertThat(t.when()).isNull();
-                Aio.sleep(1.0);
-                t.reschedule(VirtualRun.now() + 1.0);
-                return Aio.sleep(100.0, "not reached");
-            })).isInstanceOf(TimeoutError.class);
-            assertThat(VirtualRun.now()).isEqualTo(2.0);
-        });
-    }
-
-    @Test
-    void rescheduleToAPastTimeExpiresAtTheNextSuspension() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            Aio.sleep(5.0);
-            assertThatThrownBy(() -> Aio.timeout(10.0, t -> {
-                t.reschedule(VirtualRun.now() - 1.0);
-                steps.expect(1); // still running: the expiry waits for a suspension
-                assertThat(t.expired()).isFalse();
-                Aio.sleep(0);
-                steps.unreached();
-                return null;
-            })).isInstanceOf(TimeoutError.class);
-            steps.expect(2);
-            assertThat(VirtualRun.now()).isEqualTo(5.0);
-        });
-        steps.finish(3);
-    }
-
-    @Test
-    void rescheduleWhileExpiringThrowsIllegalStateNamingTheState() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
-                try {
-                    return Aio.sleep(10.0, "not reached");
-                } catch (CancelledError e) {
-                    assertThatThrownBy(() -> t.reschedule(100.0)).isInstanceOf(IllegalStateException.class)
-                            .hasMessageContaining("expiring");
-                    throw e;
-                }
-            })).isInstanceOf(TimeoutError.class);
-        });
-    }
-
-    @Test
-    void rescheduleAfterTheScopeEndedThrowsIllegalStateNamingTheState() {
-        VirtualRun.run(() -> {
-            AtomicReference<Timeout> expired = new AtomicReference<>();
-            assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
-                expired.set(t);
-                return Aio.sleep(10.0, "not reached");
-            })).isInstanceOf(TimeoutError.class);
-            assertThatThrownBy(() -> expired.get().reschedule(null)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("expired");
-
-            Timeout exited = Aio.timeout(1.0, t -> t);
-            assertThatThrownBy(() -> exited.reschedule(5.0)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("exited");
-            assertThat(exited.expired()).isFalse();
-        });
-    }
-
-    @Test
-    void rescheduleToNaNThrowsIllegalArgument() {
-        VirtualRun.run(() -> {
-            Aio.timeout(1.0, t -> {
-                assertThatThrownBy(() -> t.reschedule(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-                assertThat(t.when()).isEqualTo(1.0);
-                return null;
-            });
-        });
-    }
-
-    @Test
-    void expiredIsFalseUntilTheDeadlinePassesAndStaysTrueAfterTheScope() {
-        VirtualRun.run(() -> {
-            AtomicReference<Timeout> scope = new AtomicReference<>();
-            assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
-                scope.set(t);
-                assertThat(t.expired()).isFalse();
-                Aio.sleep(0.5);
-                assertThat(t.expired()).isFalse();
-                try {
-                    return Aio.sleep(10.0, "not reached");
-                } catch (CancelledError e) {
-                    assertThat(t.expired()).isTrue();
-                    throw e;
-                }
-            })).isInstanceOf(TimeoutError.class);
-            assertThat(scope.get().expired()).isTrue();
-        });
-    }
-
-    @Test
-    void whenIsTheDeadlineInLoopTime() {
-        VirtualRun.run(() -> {
+    @AioTest
+    void rescheduleAfterRemovingTheDeadlineSetsANewOne(TestLoop test) {
+        assertThatThrownBy(() -> Aio.timeout(Double.POSITIVE_INFINITY, t -> {
+            assertThat(t.when()).isNull();
             Aio.sleep(1.0);
-            Double in = Aio.timeout(2.5, t -> t.when());
-            Double at = Aio.timeoutAt(7.0, t -> t.when());
-            Double none = Aio.timeout(Double.POSITIVE_INFINITY, t -> t.when());
-            Double noneAt = Aio.timeoutAt(Double.POSITIVE_INFINITY, t -> t.when());
-            assertThat(in).isEqualTo(3.5);
-            assertThat(at).isEqualTo(7.0);
-            assertThat(none).isNull();
-            assertThat(noneAt).isNull();
-        });
+            t.reschedule(test.time() + 1.0);
+            return Aio.sleep(100.0, "not reached");
+        })).isInstanceOf(TimeoutError.class);
+        assertThat(test.time()).isEqualTo(2.0);
     }
 
-    @Test
-    void deadlineAlreadyPastCancelsTheBodyAtItsFirstSuspension() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            Aio.sleep(3.0);
-            assertThatThrownBy(() -> Aio.timeoutAt(VirtualRun.now() - 1.0, () -> {
-                steps.expect(1); // the code before the first suspension runs
-                Aio.sleep(0);
-                steps.unreached();
-                return null;
-            })).isInstanceOf(TimeoutError.class);
-            steps.expect(2);
-            assertThatThrownBy(() -> Aio.timeout(0.0, () -> Aio.sleep(1.0)))
-                    .as("timeout(0)").isInstanceOf(TimeoutError.class);
-            assertThatThrownBy(() -> Aio.timeout(-5.0, () -> Aio.sleep(1.0)))
-                    .as("a negative timeout").isInstanceOf(TimeoutError.class);
-            assertThat(VirtualRun.now()).isEqualTo(3.0);
-        });
-        steps.finish(3);
-    }
-
-    @Test
-    void bodyThatDoesNotSuspendFinishesDespiteAPastDeadline() {
-        VirtualRun.run(() -> {
-            assertThat(Aio.timeout(0.0, () -> "no suspension")).isEqualTo("no suspension");
-            Aio.sleep(1.0); // the scheduled expiry was withdrawn at scope exit
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
-    }
-
-    @Test
-    void timeoutAtTakesAnAbsoluteLoopTime() {
-        VirtualRun.run(() -> {
-            Aio.sleep(2.0);
-            assertThat(Aio.timeoutAt(5.0, () -> Aio.sleep(2.0, "in time"))).isEqualTo("in time");
-            assertThat(VirtualRun.now()).isEqualTo(4.0);
-            assertThatThrownBy(() -> Aio.timeoutAt(5.0, () -> Aio.sleep(10.0, "late")))
-                    .isInstanceOf(TimeoutError.class);
-            assertThat(VirtualRun.now()).isEqualTo(5.0);
-        });
-    }
-
-    @Test
-    void infiniteTimeoutMeansNoDeadline() {
-        VirtualRun.run(() -> {
-            assertThat(Aio.timeout(Double.POSITIVE_INFINITY, () -> Aio.sleep(1e6, "a"))).isEqualTo("a");
-            assertThat(Aio.timeoutAt(Double.POSITIVE_INFINITY, () -> Aio.sleep(1e6, "b"))).isEqualTo("b");
-            assertThat(Aio.timeout((Duration) null, () -> Aio.sleep(1e6, "c"))).isEqualTo("c");
-            assertThat(VirtualRun.now()).isEqualTo(3e6);
-        });
-    }
-
-    @Test
-    void durationTimeoutExpiresLikeSeconds() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(Duration.ofMillis(1500), () -> Aio.sleep(10.0, "late")))
-                    .isInstanceOf(TimeoutError.class);
-            assertThat(VirtualRun.now()).isEqualTo(1.5);
-        });
-    }
-
-    @Test
-    void runnableBodyIsAccepted() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            Aio.timeout(1.0, () -> {
-                Aio.sleep(0.5);
-                steps.expect(1);
-            });
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                Aio.sleep(5.0);
-            })).isInstanceOf(TimeoutError.class);
-            steps.expect(2);
-        });
-        steps.finish(3);
-    }
-
-    @Test
-    void externalCancelInsideATimeoutPropagatesAsCancelledErrorNotTimeoutError() {
-        VirtualRun.run(() -> {
-            AtomicReference<Timeout> scope = new AtomicReference<>();
-            Task<String> t = Aio.createTask(Aio.async(() -> Aio.timeout(10.0, s -> {
-                scope.set(s);
-                return Aio.sleep(100.0, "not reached");
-            })));
-            Aio.sleep(1.0);
-            t.cancel("from outside");
-            assertThatThrownBy(() -> Aio.await(t)).isExactlyInstanceOf(CancelledError.class)
-                    .hasMessage("from outside");
-            assertThat(t.cancelled()).isTrue();
-            assertThat(scope.get().expired()).isFalse();
-        });
-    }
-
-    @Test
-    void externalCancelAtTheInstantOfExpiryPropagatesAsCancelledError() {
-        // As CPython 3.11: the scope takes back its own request only; the other one remains.
-        VirtualRun.run(() -> {
-            Task<String> t = Aio.createTask(Aio.async(() -> Aio.timeout(1.0, () -> Aio.sleep(10.0, "not reached"))));
+    @AioTest
+    void rescheduleToAPastTimeExpiresAtTheNextSuspension(TestLoop test) {
+        Aio.sleep(5.0);
+        assertThatThrownBy(() -> Aio.timeout(10.0, t -> {
+            t.reschedule(test.time() - 1.0);
+            test.expect(1); // still running: the expiry waits for a suspension
+            assertThat(t.expired()).isFalse();
             Aio.sleep(0);
-            Aio.runningLoop().callLater(1.0, () -> t.cancel("from outside"));
-            assertThatThrownBy(() -> Aio.await(t)).isExactlyInstanceOf(CancelledError.class);
-            assertThat(t.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
+            fail("not reached");
+            return null;
+        })).isInstanceOf(TimeoutError.class);
+        test.expect(2);
+        assertThat(test.time()).isEqualTo(5.0);
+        test.finish(3);
+    }
+
+    @AioTest
+    void rescheduleWhileExpiringThrowsIllegalStateNamingTheState() {
+        assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
+            try {
+                return Aio.sleep(10.0, "not reached");
+            } catch (CancelledError e) {
+                assertThatThrownBy(() -> t.reschedule(100.0)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("expiring");
+                throw e;
+            }
+        })).isInstanceOf(TimeoutError.class);
+    }
+
+    @AioTest
+    void rescheduleAfterTheScopeEndedThrowsIllegalStateNamingTheState() {
+        AtomicReference<Timeout> expired = new AtomicReference<>();
+        assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
+            expired.set(t);
+            return Aio.sleep(10.0, "not reached");
+        })).isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> expired.get().reschedule(null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("expired");
+
+        Timeout exited = Aio.timeout(1.0, t -> t);
+        assertThatThrownBy(() -> exited.reschedule(5.0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited");
+        assertThat(exited.expired()).isFalse();
+    }
+
+    @AioTest
+    void rescheduleToNaNThrowsIllegalArgument() {
+        Aio.timeout(1.0, t -> {
+            assertThatThrownBy(() -> t.reschedule(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(t.when()).isEqualTo(1.0);
+            return null;
         });
     }
 
-    @Test
-    void cleanupAwaitingInsideCatchCancelledErrorRunsBeforeTheTimeoutError() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    steps.expect(1);
-                    Aio.sleep(2.0); // cleanup that awaits: not interrupted again
-                    steps.expect(2);
-                    throw e;
-                }
-            })).isInstanceOf(TimeoutError.class);
-            steps.expect(3);
-            assertThat(VirtualRun.now()).isEqualTo(3.0);
-        });
-        steps.finish(4);
+    @AioTest
+    void expiredIsFalseUntilTheDeadlinePassesAndStaysTrueAfterTheScope() {
+        AtomicReference<Timeout> scope = new AtomicReference<>();
+        assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
+            scope.set(t);
+            assertThat(t.expired()).isFalse();
+            Aio.sleep(0.5);
+            assertThat(t.expired()).isFalse();
+            try {
+                return Aio.sleep(10.0, "not reached");
+            } catch (CancelledError e) {
+                assertThat(t.expired()).isTrue();
+                throw e;
+            }
+        })).isInstanceOf(TimeoutError.class);
+        assertThat(scope.get().expired()).isTrue();
     }
 
-    @Test
+    @AioTest
+    void whenIsTheDeadlineInLoopTime() {
+        Aio.sleep(1.0);
+        Double in = Aio.timeout(2.5, t -> t.when());
+        Double at = Aio.timeoutAt(7.0, t -> t.when());
+        Double none = Aio.timeout(Double.POSITIVE_INFINITY, t -> t.when());
+        Double noneAt = Aio.timeoutAt(Double.POSITIVE_INFINITY, t -> t.when());
+        assertThat(in).isEqualTo(3.5);
+        assertThat(at).isEqualTo(7.0);
+        assertThat(none).isNull();
+        assertThat(noneAt).isNull();
+    }
+
+    @AioTest
+    void deadlineAlreadyPastCancelsTheBodyAtItsFirstSuspension(TestLoop test) {
+        Aio.sleep(3.0);
+        assertThatThrownBy(() -> Aio.timeoutAt(test.time() - 1.0, () -> {
+            test.expect(1); // the code before the first suspension runs
+            Aio.sleep(0);
+            fail("not reached");
+            return null;
+        })).isInstanceOf(TimeoutError.class);
+        test.expect(2);
+        assertThatThrownBy(() -> Aio.timeout(0.0, () -> Aio.sleep(1.0)))
+                .as("timeout(0)").isInstanceOf(TimeoutError.class);
+        assertThatThrownBy(() -> Aio.timeout(-5.0, () -> Aio.sleep(1.0)))
+                .as("a negative timeout").isInstanceOf(TimeoutError.class);
+        assertThat(test.time()).isEqualTo(3.0);
+        test.finish(3);
+    }
+
+    @AioTest
+    void bodyThatDoesNotSuspendFinishesDespiteAPastDeadline() {
+        assertThat(Aio.timeout(0.0, () -> "no suspension")).isEqualTo("no suspension");
+        Aio.sleep(1.0); // the scheduled expiry was withdrawn at scope exit
+        assertThat(Aio.currentTask().cancelling()).isZero();
+    }
+
+    @AioTest
+    void timeoutAtTakesAnAbsoluteLoopTime(TestLoop test) {
+        Aio.sleep(2.0);
+        assertThat(Aio.timeoutAt(5.0, () -> Aio.sleep(2.0, "in time"))).isEqualTo("in time");
+        assertThat(test.time()).isEqualTo(4.0);
+        assertThatThrownBy(() -> Aio.timeoutAt(5.0, () -> Aio.sleep(10.0, "late")))
+                .isInstanceOf(TimeoutError.class);
+        assertThat(test.time()).isEqualTo(5.0);
+    }
+
+    @AioTest(virtualTimeout = 1e7) // sleeps 3e6 virtual seconds, past the default virtual day
+    void infiniteTimeoutMeansNoDeadline(TestLoop test) {
+        assertThat(Aio.timeout(Double.POSITIVE_INFINITY, () -> Aio.sleep(1e6, "a"))).isEqualTo("a");
+        assertThat(Aio.timeoutAt(Double.POSITIVE_INFINITY, () -> Aio.sleep(1e6, "b"))).isEqualTo("b");
+        assertThat(Aio.timeout((Duration) null, () -> Aio.sleep(1e6, "c"))).isEqualTo("c");
+        assertThat(test.time()).isEqualTo(3e6);
+    }
+
+    @AioTest
+    void durationTimeoutExpiresLikeSeconds(TestLoop test) {
+        assertThatThrownBy(() -> Aio.timeout(Duration.ofMillis(1500), () -> Aio.sleep(10.0, "late")))
+                .isInstanceOf(TimeoutError.class);
+        assertThat(test.time()).isEqualTo(1.5);
+    }
+
+    @AioTest
+    void runnableBodyIsAccepted(TestLoop test) {
+        Aio.timeout(1.0, () -> {
+            Aio.sleep(0.5);
+            test.expect(1);
+        });
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            Aio.sleep(5.0);
+        })).isInstanceOf(TimeoutError.class);
+        test.expect(2);
+        test.finish(3);
+    }
+
+    @AioTest
+    void externalCancelInsideATimeoutPropagatesAsCancelledErrorNotTimeoutError() {
+        AtomicReference<Timeout> scope = new AtomicReference<>();
+        Task<String> t = Aio.createTask(Aio.async(() -> Aio.timeout(10.0, s -> {
+            scope.set(s);
+            return Aio.sleep(100.0, "not reached");
+        })));
+        Aio.sleep(1.0);
+        t.cancel("from outside");
+        assertThatThrownBy(() -> Aio.await(t)).isExactlyInstanceOf(CancelledError.class)
+                .hasMessage("from outside");
+        assertThat(t.cancelled()).isTrue();
+        assertThat(scope.get().expired()).isFalse();
+    }
+
+    @AioTest
+    void externalCancelAtTheInstantOfExpiryPropagatesAsCancelledError(TestLoop test, EventLoop loop) {
+        // As CPython 3.11: the scope takes back its own request only; the other one remains.
+        Task<String> t = Aio.createTask(Aio.async(() -> Aio.timeout(1.0, () -> Aio.sleep(10.0, "not reached"))));
+        Aio.sleep(0);
+        loop.callLater(1.0, () -> t.cancel("from outside"));
+        assertThatThrownBy(() -> Aio.await(t)).isExactlyInstanceOf(CancelledError.class);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(test.time()).isEqualTo(1.0);
+    }
+
+    @AioTest
+    void cleanupAwaitingInsideCatchCancelledErrorRunsBeforeTheTimeoutError(TestLoop test) {
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                test.expect(1);
+                Aio.sleep(2.0); // cleanup that awaits: not interrupted again
+                test.expect(2);
+                throw e;
+            }
+        })).isInstanceOf(TimeoutError.class);
+        test.expect(3);
+        assertThat(test.time()).isEqualTo(3.0);
+        test.finish(4);
+    }
+
+    @AioTest
     void bodyThatSwallowsTheExpiryReturnsNormallyAndTheScopeIsExpired() {
-        VirtualRun.run(() -> {
-            AtomicReference<Timeout> scope = new AtomicReference<>();
-            String v = Aio.timeout(1.0, t -> {
-                scope.set(t);
-                try {
-                    Aio.sleep(10.0);
-                    return "not reached";
-                } catch (CancelledError e) {
-                    return "swallowed";
-                }
-            });
-            assertThat(v).isEqualTo("swallowed");
-            assertThat(scope.get().expired()).isTrue();
-            assertThat(Aio.currentTask().cancelling()).isZero();
-            Aio.sleep(1.0); // no cancellation left behind
+        AtomicReference<Timeout> scope = new AtomicReference<>();
+        String v = Aio.timeout(1.0, t -> {
+            scope.set(t);
+            try {
+                Aio.sleep(10.0);
+                return "not reached";
+            } catch (CancelledError e) {
+                return "swallowed";
+            }
         });
+        assertThat(v).isEqualTo("swallowed");
+        assertThat(scope.get().expired()).isTrue();
+        assertThat(Aio.currentTask().cancelling()).isZero();
+        Aio.sleep(1.0); // no cancellation left behind
     }
 
-    @Test
+    @AioTest
     void otherExceptionRaisedAfterExpiryPropagatesInsteadOfTimeoutError() {
         IOException cleanupFailure = new IOException("cleanup failed");
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    throw cleanupFailure;
-                }
-            })).isSameAs(cleanupFailure);
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                throw cleanupFailure;
+            }
+        })).isSameAs(cleanupFailure);
+        assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
-    @Test
+    @AioTest
     void cancellingIsRestoredAfterAnExpiredScope() {
-        VirtualRun.run(() -> {
-            Task<?> self = Aio.currentTask();
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                try {
-                    Aio.sleep(10.0);
-                } finally {
-                    assertThat(self.cancelling()).isEqualTo(1);
-                }
-            })).isInstanceOf(TimeoutError.class);
-            assertThat(self.cancelling()).isZero();
-        });
+        Task<?> self = Aio.currentTask();
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            try {
+                Aio.sleep(10.0);
+            } finally {
+                assertThat(self.cancelling()).isEqualTo(1);
+            }
+        })).isInstanceOf(TimeoutError.class);
+        assertThat(self.cancelling()).isZero();
     }
 
-    @Test
+    @AioTest
     void timeoutEnteredAfterASwallowedCancellationStillRaisesTimeoutError() {
         // CPython's test_timeout_after_cancellation: cancelling() is 1 at entry, and is 1 again after.
-        VirtualRun.run(() -> {
-            Task<?> self = Aio.currentTask();
-            try {
-                self.cancel();
-                Aio.sleep(1.0);
-            } catch (CancelledError e) {
-                // swallowed, and not uncancelled
-            }
-            assertThat(self.cancelling()).isEqualTo(1);
-            assertThatThrownBy(() -> Aio.timeout(0.0, () -> Aio.sleep(1.0))).isInstanceOf(TimeoutError.class);
-            assertThat(self.cancelling()).isEqualTo(1);
-            self.uncancel();
-        });
+        Task<?> self = Aio.currentTask();
+        try {
+            self.cancel();
+            Aio.sleep(1.0);
+        } catch (CancelledError e) {
+            // swallowed, and not uncancelled
+        }
+        assertThat(self.cancelling()).isEqualTo(1);
+        assertThatThrownBy(() -> Aio.timeout(0.0, () -> Aio.sleep(1.0))).isInstanceOf(TimeoutError.class);
+        assertThat(self.cancelling()).isEqualTo(1);
+        self.uncancel();
     }
 
-    @Test
+    @AioTest
     void selfCancelInsideATimeoutAfterASwallowedCancellationStaysACancelledError() {
         // CPython's test_cancel_in_timeout_after_cancellation.
-        VirtualRun.run(() -> {
-            Task<?> self = Aio.currentTask();
-            try {
-                self.cancel();
-                Aio.sleep(1.0);
-            } catch (CancelledError e) {
-                // swallowed
-            }
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
-                self.cancel();
-                Aio.sleep(2.0);
-            })).isExactlyInstanceOf(CancelledError.class);
-            assertThat(self.cancelling()).isEqualTo(2);
-            self.uncancel();
-            self.uncancel();
-        });
+        Task<?> self = Aio.currentTask();
+        try {
+            self.cancel();
+            Aio.sleep(1.0);
+        } catch (CancelledError e) {
+            // swallowed
+        }
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> {
+            self.cancel();
+            Aio.sleep(2.0);
+        })).isExactlyInstanceOf(CancelledError.class);
+        assertThat(self.cancelling()).isEqualTo(2);
+        self.uncancel();
+        self.uncancel();
     }
 
-    @Test
+    @AioTest
     void timeoutInOneTaskDoesNotAffectAnother() {
-        VirtualRun.run(() -> {
-            Task<String> other = Aio.createTask(Aio.async(() -> Aio.sleep(3.0, "other done")));
-            assertThatThrownBy(() -> Aio.timeout(1.0, () -> Aio.sleep(10.0))).isInstanceOf(TimeoutError.class);
-            assertThat(Aio.await(other)).isEqualTo("other done");
-            assertThat(other.cancelling()).isZero();
-        });
+        Task<String> other = Aio.createTask(Aio.async(() -> Aio.sleep(3.0, "other done")));
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> Aio.sleep(10.0))).isInstanceOf(TimeoutError.class);
+        assertThat(Aio.await(other)).isEqualTo("other done");
+        assertThat(other.cancelling()).isZero();
     }
 
     @Test
@@ -534,19 +468,15 @@ class TimeoutTest {
                 .hasMessageContaining("outside a coroutine");
     }
 
-    @Test
+    @AioTest
     void nanTimeoutThrowsIllegalArgument() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(Double.NaN, () -> "x")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> Aio.timeoutAt(Double.NaN, () -> "x")).isInstanceOf(IllegalArgumentException.class);
-        });
+        assertThatThrownBy(() -> Aio.timeout(Double.NaN, () -> "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Aio.timeoutAt(Double.NaN, () -> "x")).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
+    @AioTest
     void nullBodyThrowsNullPointer() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.timeout(1.0, (AsyncSupplier<String>) null))
-                    .isInstanceOf(NullPointerException.class);
-        });
+        assertThatThrownBy(() -> Aio.timeout(1.0, (AsyncSupplier<String>) null))
+                .isInstanceOf(NullPointerException.class);
     }
 }

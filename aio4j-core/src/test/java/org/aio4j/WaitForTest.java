@@ -7,273 +7,240 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aio4j.test.AioTest;
+import org.aio4j.test.TestLoop;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-/** {@link Aio#waitFor}: results in time, expiry with cancellation and cleanup, zero timeouts, cancellation. */
-@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+/**
+ * {@link Aio#waitFor}: results in time, expiry with cancellation and cleanup, zero timeouts, cancellation.
+ * Runs on the aio4j-test kit: each {@code @AioTest} is the main task of a fresh loop on virtual time,
+ * and fails if it leaves tasks, unretrieved failures or unawaited coroutines behind; the plain
+ * {@code @Test} checks use outside any loop.
+ */
 class WaitForTest {
 
     private static Coro<String> after(double seconds, String value) {
         return Aio.async(() -> Aio.sleep(seconds, value));
     }
 
-    @Test
-    void resultInTimeIsReturned() {
-        VirtualRun.run(() -> {
-            assertThat(Aio.waitFor(after(1.0, "in time"), 2.0)).isEqualTo("in time");
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-            Aio.sleep(5.0); // the deadline at 2.0 is gone
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
+    @AioTest
+    void resultInTimeIsReturned(TestLoop test) {
+        assertThat(Aio.waitFor(after(1.0, "in time"), 2.0)).isEqualTo("in time");
+        assertThat(test.time()).isEqualTo(1.0);
+        Aio.sleep(5.0); // the deadline at 2.0 is gone
+        assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
-    @Test
+    @AioTest
     void failureInTimePropagatesUnchanged() {
         IOException boom = new IOException("boom");
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.waitFor(Aio.async(() -> {
-                Aio.sleep(1.0);
-                throw boom;
-            }), 2.0)).isSameAs(boom);
-        });
+        assertThatThrownBy(() -> Aio.waitFor(Aio.async(() -> {
+            Aio.sleep(1.0);
+            throw boom;
+        }), 2.0)).isSameAs(boom);
     }
 
-    @Test
-    void expiryCancelsTheTaskAndWaitsForItsCleanupBeforeRaisingTimeoutError() {
-        Steps steps = new Steps();
-        VirtualRun.run(() -> {
-            Task<String> t = Aio.createTask(Aio.async(() -> {
-                try {
-                    return Aio.sleep(10.0, "not reached");
-                } catch (CancelledError e) {
-                    steps.expect(1);
-                    Aio.sleep(2.0); // cleanup that takes time
-                    steps.expect(2);
-                    throw e;
-                }
-            }));
-            assertThatThrownBy(() -> Aio.waitFor(t, 1.0)).isInstanceOf(TimeoutError.class)
-                    .hasCauseInstanceOf(CancelledError.class);
-            steps.expect(3);
-            assertThat(t.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).as("the deadline plus the cleanup").isEqualTo(3.0);
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
-        steps.finish(4);
+    @AioTest
+    void expiryCancelsTheTaskAndWaitsForItsCleanupBeforeRaisingTimeoutError(TestLoop test) {
+        Task<String> t = Aio.createTask(Aio.async(() -> {
+            try {
+                return Aio.sleep(10.0, "not reached");
+            } catch (CancelledError e) {
+                test.expect(1);
+                Aio.sleep(2.0); // cleanup that takes time
+                test.expect(2);
+                throw e;
+            }
+        }));
+        assertThatThrownBy(() -> Aio.waitFor(t, 1.0)).isInstanceOf(TimeoutError.class)
+                .hasCauseInstanceOf(CancelledError.class);
+        test.expect(3);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(test.time()).as("the deadline plus the cleanup").isEqualTo(3.0);
+        assertThat(Aio.currentTask().cancelling()).isZero();
+        test.finish(4);
     }
 
-    @Test
-    void expiryCancelsAPlainFuture() {
-        VirtualRun.run(() -> {
-            Future<String> f = Aio.runningLoop().createFuture();
-            assertThatThrownBy(() -> Aio.waitFor(f, 1.0)).isInstanceOf(TimeoutError.class);
-            assertThat(f.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
+    @AioTest
+    void expiryCancelsAPlainFuture(TestLoop test, EventLoop loop) {
+        Future<String> f = loop.createFuture();
+        assertThatThrownBy(() -> Aio.waitFor(f, 1.0)).isInstanceOf(TimeoutError.class);
+        assertThat(f.cancelled()).isTrue();
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
+    @AioTest
     void coroutineArgumentRunsAsATaskOfItsOwnThatIsCancelledOnExpiry() {
         AtomicReference<Task<?>> ran = new AtomicReference<>();
-        VirtualRun.run(() -> {
-            Task<?> main = Aio.currentTask();
-            assertThatThrownBy(() -> Aio.waitFor(Aio.async(() -> {
-                ran.set(Aio.currentTask());
-                return Aio.sleep(10.0, "not reached");
-            }), 1.0)).isInstanceOf(TimeoutError.class);
-            assertThat(ran.get()).isNotNull().isNotSameAs(main);
-            assertThat(ran.get().cancelled()).isTrue();
-        });
+        Task<?> main = Aio.currentTask();
+        assertThatThrownBy(() -> Aio.waitFor(Aio.async(() -> {
+            ran.set(Aio.currentTask());
+            return Aio.sleep(10.0, "not reached");
+        }), 1.0)).isInstanceOf(TimeoutError.class);
+        assertThat(ran.get()).isNotNull().isNotSameAs(main);
+        assertThat(ran.get().cancelled()).isTrue();
     }
 
-    @Test
-    void zeroTimeoutWithADoneFutureReturnsItsOutcome() {
+    @AioTest
+    void zeroTimeoutWithADoneFutureReturnsItsOutcome(EventLoop loop) {
         IOException boom = new IOException("boom");
-        VirtualRun.run(() -> {
-            Future<String> ok = Aio.runningLoop().createFuture();
-            ok.setResult("done already");
-            assertThat(Aio.waitFor(ok, 0.0)).isEqualTo("done already");
-            assertThat(Aio.waitFor(ok, -1.0)).isEqualTo("done already");
-            Future<String> failed = Aio.runningLoop().createFuture();
-            failed.setException(boom);
-            assertThatThrownBy(() -> Aio.waitFor(failed, 0.0)).isSameAs(boom);
-        });
+        Future<String> ok = loop.createFuture();
+        ok.setResult("done already");
+        assertThat(Aio.waitFor(ok, 0.0)).isEqualTo("done already");
+        assertThat(Aio.waitFor(ok, -1.0)).isEqualTo("done already");
+        Future<String> failed = loop.createFuture();
+        failed.setException(boom);
+        assertThatThrownBy(() -> Aio.waitFor(failed, 0.0)).isSameAs(boom);
     }
 
-    @Test
-    void zeroTimeoutWithAPendingFutureCancelsItAndRaisesTimeoutError() {
-        VirtualRun.run(() -> {
-            Future<String> f = Aio.runningLoop().createFuture();
-            assertThatThrownBy(() -> Aio.waitFor(f, 0.0)).isInstanceOf(TimeoutError.class)
-                    .hasCauseInstanceOf(CancelledError.class);
-            assertThat(f.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).isZero();
-        });
+    @AioTest
+    void zeroTimeoutWithAPendingFutureCancelsItAndRaisesTimeoutError(TestLoop test, EventLoop loop) {
+        Future<String> f = loop.createFuture();
+        assertThatThrownBy(() -> Aio.waitFor(f, 0.0)).isInstanceOf(TimeoutError.class)
+                .hasCauseInstanceOf(CancelledError.class);
+        assertThat(f.cancelled()).isTrue();
+        assertThat(test.time()).isZero();
     }
 
-    @Test
+    @AioTest
     void zeroTimeoutWithACoroutineCancelsItBeforeItRuns() {
         AtomicBoolean ran = new AtomicBoolean();
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.waitFor(Aio.async(() -> {
-                ran.set(true);
-                return "not reached";
-            }), 0.0)).isInstanceOf(TimeoutError.class);
-        });
+        assertThatThrownBy(() -> Aio.waitFor(Aio.async(() -> {
+            ran.set(true);
+            return "not reached";
+        }), 0.0)).isInstanceOf(TimeoutError.class);
         assertThat(ran).isFalse();
     }
 
-    @Test
-    void zeroTimeoutWaitsForTheCleanupOfARunningTask() {
-        VirtualRun.run(() -> {
-            Task<Void> t = Aio.createTask(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    Aio.sleep(1.0);
-                    throw e;
-                }
-            }));
-            Aio.sleep(0); // t is running, parked in its sleep
-            assertThatThrownBy(() -> Aio.waitFor(t, 0.0)).isInstanceOf(TimeoutError.class);
-            assertThat(t.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
+    @AioTest
+    void zeroTimeoutWaitsForTheCleanupOfARunningTask(TestLoop test) {
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                Aio.sleep(1.0);
+                throw e;
+            }
+        }));
+        Aio.sleep(0); // t is running, parked in its sleep
+        assertThatThrownBy(() -> Aio.waitFor(t, 0.0)).isInstanceOf(TimeoutError.class);
+        assertThat(t.cancelled()).isTrue();
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
-    void cancellationOfTheWaiterInTheIterationTheWorkCompletesIsNotSwallowed() {
+    @AioTest
+    void cancellationOfTheWaiterInTheIterationTheWorkCompletesIsNotSwallowed(EventLoop loop) {
         // Deliberate difference from asyncio 3.11, whose wait_for returns the result here and so loses
         // the caller's cancellation.
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            Future<String> work = loop.createFuture();
-            Task<String> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(work, 5.0)));
-            loop.callLater(1.0, () -> work.setResult("done"));
-            loop.callLater(1.0, () -> waiter.cancel("from outside"));
-            assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class);
-            assertThat(waiter.cancelled()).isTrue();
-            assertThat(work.result()).isEqualTo("done");
-        });
+        Future<String> work = loop.createFuture();
+        Task<String> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(work, 5.0)));
+        loop.callLater(1.0, () -> work.setResult("done"));
+        loop.callLater(1.0, () -> waiter.cancel("from outside"));
+        assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class);
+        assertThat(waiter.cancelled()).isTrue();
+        assertThat(work.result()).isEqualTo("done");
     }
 
-    @Test
+    @AioTest
     void externalCancellationDuringAZeroTimeoutCleanupRaisesCancelledError() {
         // As CPython: the waiter's own cancellation is not turned into a TimeoutError.
-        VirtualRun.run(() -> {
-            Task<Void> inner = Aio.createTask(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    Aio.sleep(2.0);
-                    throw e;
-                }
-            }));
-            Task<Void> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 0.0)));
-            Aio.sleep(1.0);
-            waiter.cancel("from outside");
-            assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class);
-            assertThat(waiter.cancelled()).isTrue();
-        });
+        Task<Void> inner = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                Aio.sleep(2.0);
+                throw e;
+            }
+        }));
+        Task<Void> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 0.0)));
+        Aio.sleep(1.0);
+        waiter.cancel("from outside");
+        assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class);
+        assertThat(waiter.cancelled()).isTrue();
+        assertThatThrownBy(() -> Aio.await(inner)).isInstanceOf(CancelledError.class); // its cleanup ends at 2.0
     }
 
-    @Test
+    @AioTest
     void externalCancellationDuringTheCleanupAfterExpiryRaisesCancelledError() {
-        VirtualRun.run(() -> {
-            Task<Void> inner = Aio.createTask(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    Aio.sleep(2.0);
-                    throw e;
-                }
-            }));
-            Task<Void> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 1.0)));
-            Aio.sleep(2.0); // expired at 1.0; the inner task is cleaning up until 3.0
-            waiter.cancel("from outside");
-            assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class);
-            assertThat(waiter.cancelled()).isTrue();
-        });
+        Task<Void> inner = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                Aio.sleep(2.0);
+                throw e;
+            }
+        }));
+        Task<Void> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 1.0)));
+        Aio.sleep(2.0); // expired at 1.0; the inner task is cleaning up until 3.0
+        waiter.cancel("from outside");
+        assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class);
+        assertThat(waiter.cancelled()).isTrue();
+        assertThatThrownBy(() -> Aio.await(inner)).isInstanceOf(CancelledError.class); // its cleanup ends at 3.0
     }
 
-    @Test
+    @AioTest
     void taskThatSwallowsTheCancellationHasItsValueReturned() {
         // As in CPython (3.11 and the timeout-based 3.12+): the awaitable ended with a value, not cancelled.
-        VirtualRun.run(() -> {
-            String v = Aio.waitFor(Aio.async(() -> {
-                try {
-                    return Aio.sleep(10.0, "finished");
-                } catch (CancelledError e) {
-                    return "swallowed";
-                }
-            }), 1.0);
-            assertThat(v).isEqualTo("swallowed");
-            assertThat(Aio.currentTask().cancelling()).isZero();
-            Aio.sleep(1.0); // no cancellation left pending
-        });
+        String v = Aio.waitFor(Aio.async(() -> {
+            try {
+                return Aio.sleep(10.0, "finished");
+            } catch (CancelledError e) {
+                return "swallowed";
+            }
+        }), 1.0);
+        assertThat(v).isEqualTo("swallowed");
+        assertThat(Aio.currentTask().cancelling()).isZero();
+        Aio.sleep(1.0); // no cancellation left pending
     }
 
-    @Test
-    void completionAtTheSameInstantAsTheDeadlineKeepsTheResult() {
+    @AioTest
+    void completionAtTheSameInstantAsTheDeadlineKeepsTheResult(TestLoop test, EventLoop loop) {
         // Deliberate difference from asyncio 3.12+ (whose wait_for is built on timeout() and raises
         // TimeoutError here, losing the result): the future completed at the very instant of the
         // deadline (its timer was scheduled first, so it ran first), and its outcome is returned.
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            Future<String> f = loop.createFuture();
-            loop.callLater(1.0, () -> f.setResult("just in time"));
-            assertThat(Aio.waitFor(f, 1.0)).isEqualTo("just in time");
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
+        Future<String> f = loop.createFuture();
+        loop.callLater(1.0, () -> f.setResult("just in time"));
+        assertThat(Aio.waitFor(f, 1.0)).isEqualTo("just in time");
+        assertThat(test.time()).isEqualTo(1.0);
+        assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
-    @Test
-    void failureAtTheSameInstantAsTheDeadlineIsRaisedInsteadOfTimeoutError() {
+    @AioTest
+    void failureAtTheSameInstantAsTheDeadlineIsRaisedInsteadOfTimeoutError(EventLoop loop) {
         // The same deliberate difference as above, for an exception outcome.
         IOException boom = new IOException("failed just in time");
-        VirtualRun.run(() -> {
-            EventLoop loop = Aio.runningLoop();
-            Future<String> f = loop.createFuture();
-            loop.callLater(1.0, () -> f.setException(boom));
-            assertThatThrownBy(() -> Aio.waitFor(f, 1.0)).isSameAs(boom);
-            assertThat(Aio.currentTask().cancelling()).isZero();
-        });
+        Future<String> f = loop.createFuture();
+        loop.callLater(1.0, () -> f.setException(boom));
+        assertThatThrownBy(() -> Aio.waitFor(f, 1.0)).isSameAs(boom);
+        assertThat(Aio.currentTask().cancelling()).isZero();
     }
 
-    @Test
-    void externalCancellationOfTheWaiterCancelsTheInnerTaskAndRaisesCancelledError() {
-        VirtualRun.run(() -> {
-            Task<String> inner = Aio.createTask(after(10.0, "inner"));
-            Task<String> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 5.0)));
-            Aio.sleep(1.0);
-            waiter.cancel("stop");
-            assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class)
-                    .hasMessage("stop");
-            assertThat(waiter.cancelled()).isTrue();
-            assertThat(inner.cancelled()).isTrue();
-            assertThat(VirtualRun.now()).isEqualTo(1.0);
-        });
+    @AioTest
+    void externalCancellationOfTheWaiterCancelsTheInnerTaskAndRaisesCancelledError(TestLoop test) {
+        Task<String> inner = Aio.createTask(after(10.0, "inner"));
+        Task<String> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 5.0)));
+        Aio.sleep(1.0);
+        waiter.cancel("stop");
+        assertThatThrownBy(() -> Aio.await(waiter)).isExactlyInstanceOf(CancelledError.class)
+                .hasMessage("stop");
+        assertThat(waiter.cancelled()).isTrue();
+        assertThat(inner.cancelled()).isTrue();
+        assertThat(test.time()).isEqualTo(1.0);
     }
 
-    @Test
-    void infiniteTimeoutWaitsAsLongAsItTakes() {
-        VirtualRun.run(() -> {
-            assertThat(Aio.waitFor(after(1e6, "a"), Double.POSITIVE_INFINITY)).isEqualTo("a");
-            assertThat(Aio.waitFor(after(1e6, "b"), (Duration) null)).isEqualTo("b");
-            assertThat(VirtualRun.now()).isEqualTo(2e6);
-        });
+    @AioTest(virtualTimeout = 1e7) // waits 2e6 virtual seconds, past the default virtual day
+    void infiniteTimeoutWaitsAsLongAsItTakes(TestLoop test) {
+        assertThat(Aio.waitFor(after(1e6, "a"), Double.POSITIVE_INFINITY)).isEqualTo("a");
+        assertThat(Aio.waitFor(after(1e6, "b"), (Duration) null)).isEqualTo("b");
+        assertThat(test.time()).isEqualTo(2e6);
     }
 
-    @Test
-    void durationTimeoutExpiresLikeSeconds() {
-        VirtualRun.run(() -> {
-            assertThat(Aio.waitFor(after(0.5, "in time"), Duration.ofSeconds(1))).isEqualTo("in time");
-            assertThatThrownBy(() -> Aio.waitFor(after(5.0, "late"), Duration.ofMillis(250)))
-                    .isInstanceOf(TimeoutError.class);
-            assertThat(VirtualRun.now()).isEqualTo(0.75);
-        });
+    @AioTest
+    void durationTimeoutExpiresLikeSeconds(TestLoop test) {
+        assertThat(Aio.waitFor(after(0.5, "in time"), Duration.ofSeconds(1))).isEqualTo("in time");
+        assertThatThrownBy(() -> Aio.waitFor(after(5.0, "late"), Duration.ofMillis(250)))
+                .isInstanceOf(TimeoutError.class);
+        assertThat(test.time()).isEqualTo(0.75);
     }
 
     @Test
@@ -287,13 +254,11 @@ class WaitForTest {
         }
     }
 
-    @Test
-    void waitForRejectsNullAndNaN() {
-        VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.waitFor(null, 1.0)).isInstanceOf(NullPointerException.class);
-            Future<String> f = Aio.runningLoop().createFuture();
-            assertThatThrownBy(() -> Aio.waitFor(f, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-            assertThat(f.done()).isFalse();
-        });
+    @AioTest
+    void waitForRejectsNullAndNaN(EventLoop loop) {
+        assertThatThrownBy(() -> Aio.waitFor(null, 1.0)).isInstanceOf(NullPointerException.class);
+        Future<String> f = loop.createFuture();
+        assertThatThrownBy(() -> Aio.waitFor(f, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(f.done()).isFalse();
     }
 }

@@ -336,8 +336,26 @@ public final class AioTestExtension implements InvocationInterceptor, ParameterR
         private static boolean isPlumbing(StackTraceElement e) {
             String c = e.getClassName();
             return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
-                    || (c.startsWith("org.aio4j.") && c.indexOf('.', "org.aio4j.".length()) < 0)
-                    || c.startsWith("org.aio4j.test.AioTestExtension") || c.startsWith("org.junit.");
+                    || c.startsWith("org.aio4j.test.AioTestExtension") || c.startsWith("org.junit.")
+                    || isCoreClass(c);
+        }
+
+        /**
+         * Whether {@code className} is aio4j's own (loaded from the same place as the core), not a
+         * user's class that happens to live in package org.aio4j (the core's own tests do).
+         */
+        private static boolean isCoreClass(String className) {
+            if (!className.startsWith("org.aio4j.") || className.indexOf('.', "org.aio4j.".length()) >= 0) {
+                return false;
+            }
+            try {
+                Class<?> cls = Class.forName(className, false, Aio.class.getClassLoader());
+                var mine = cls.getProtectionDomain().getCodeSource();
+                var core = Aio.class.getProtectionDomain().getCodeSource();
+                return mine != null && core != null && mine.getLocation().equals(core.getLocation());
+            } catch (ClassNotFoundException | SecurityException | LinkageError ex) {
+                return true;
+            }
         }
 
         private void finish(Throwable bodyFailure, List<String> problems, List<Throwable> causes) throws Throwable {
