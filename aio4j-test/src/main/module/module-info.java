@@ -4,5 +4,8 @@
 module org.aio4j.test {
     requires transitive org.aio4j;
     requires transitive org.junit.jupiter.api;
+    requires org.junit.platform.engine;
     exports org.aio4j.test;
+    // Runs the @AioTest methods that return a Coro (Jupiter runs only void test methods).
+    provides org.junit.platform.engine.TestEngine with org.aio4j.test.AioTestEngine;
 }

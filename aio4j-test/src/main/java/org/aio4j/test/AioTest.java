@@ -24,9 +24,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The method body is a coroutine: it may {@code Aio.await}, {@code Aio.sleep} and create tasks
  * directly. Parameters of type {@link TestLoop}, {@link org.aio4j.EventLoop},
- * {@link org.aio4j.VirtualClock} and {@link org.aio4j.Clock} are injected. (JUnit Jupiter runs only
- * {@code void} test methods, so a test that has a {@code Coro} in hand awaits it:
- * {@code Aio.await(scenario())}.)
+ * {@link org.aio4j.VirtualClock} and {@link org.aio4j.Clock} are injected.
+ *
+ * <h2>Methods that return a Coro</h2>
+ * A test method may instead return the coroutine to run; it is awaited as the main task, with
+ * everything below unchanged:
+ *
+ * <pre>{@code
+ * @AioTest
+ * Coro<Void> sleepsOnVirtualTime(TestLoop test) {
+ *     return Aio.async(() -> {
+ *         Aio.sleep(60);
+ *         assertThat(test.time()).isEqualTo(60.0);
+ *     });
+ * }
+ * }</pre>
+ *
+ * JUnit Jupiter runs only {@code void} test methods, so these are run by the kit's own JUnit
+ * Platform engine, {@link AioTestEngine} (id {@code aio4j-test}), which the platform finds on the
+ * class path next to Jupiter. It makes a new instance per test with the class's constructor without
+ * parameters and honours {@code @DisplayName}, {@code @Tag} and {@code @Disabled}, but it is not
+ * Jupiter: <b>lifecycle methods ({@code @BeforeEach}, {@code @AfterEach}, {@code @BeforeAll},
+ * {@code @AfterAll}) are not supported</b> (a class that has any fails its {@code Coro}-returning
+ * tests instead of running them without their set-up), nor are extensions ({@code @ExtendWith},
+ * {@code @RegisterExtension}, {@code @TempDir}) or {@code @Nested} classes. A test that needs them
+ * is a {@code void} method that awaits: {@code Aio.await(scenario())}.
  *
  * <h2>Virtual time</h2>
  * The loop's clock is a {@link org.aio4j.VirtualClock} that jumps to the next timer whenever every

@@ -1,24 +1,6 @@
 package org.aio4j.test;
 
-import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.aio4j.Aio;
-import org.aio4j.CancelledError;
-import org.aio4j.Clock;
-import org.aio4j.Coro;
-import org.aio4j.EventLoop;
-import org.aio4j.ExceptionContext;
-import org.aio4j.Task;
-import org.aio4j.TimerHandle;
-import org.aio4j.VirtualClock;
-import org.aio4j.internal.LoopHooks;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -27,54 +9,32 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 
 /**
- * Runs {@link AioTest} methods on a fresh event loop and checks what they leave behind. Registered by
- * the annotation; not meant to be used on its own.
+ * Runs {@code void} {@link AioTest} methods on a fresh event loop and checks what they leave behind.
+ * Registered by the annotation; not meant to be used on its own. (Methods that return a
+ * {@code Coro} are run by {@link AioTestEngine}, through the same {@code Session}.)
  */
 public final class AioTestExtension implements InvocationInterceptor, ParameterResolver {
     /*
-     * How a test runs. The loop runs on a thread of its own (a platform thread, so tasks can be
-     * loop-scheduled virtual threads) while JUnit's thread waits for it with the real-time limit: a
-     * test whose loop is stuck still fails, with the loop thread's stack, instead of hanging the
-     * build. The body runs as the main task; a virtual-time limit is a timer that cancels it.
-     * When the body returns: let ready work settle (time does not move), record tasks still pending
-     * (not background ones) as leaks, cancel and await everything left, shut the loop down, then
-     * check what the exception handler received (including "Task exception was never retrieved",
-     * which the loop reports as it closes) and which coroutines made during the test are still
-     * unawaited. A failing body keeps its own exception; the problems are attached as suppressed.
+     * A thin adapter: the session (one per test, kept in the test's extension store so that
+     * parameter resolution and the invocation share it) does the work; see Session.
      */
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AioTestExtension.class);
-    private static final double DEFAULT_TIMEOUT = 30;
-    private static final double DEFAULT_VIRTUAL_TIMEOUT = 86_400;
-    /** After a real-time limit, how long the loop gets to cancel the test and report. */
-    private static final long GRACE_MILLIS = 2_000;
 
     // ------------------------------------------------------------------ parameters
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext ctx) {
-        Class<?> type = p.getParameter().getType();
-        return type == TestLoop.class || type == EventLoop.class || type == VirtualClock.class || type == Clock.class;
+        return Session.injects(p.getParameter().getType());
     }
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext ctx) {
-        Session s = session(ctx);
-        Class<?> type = p.getParameter().getType();
-        if (type == TestLoop.class) {
-            return s.testLoop;
+        try {
+            return session(ctx).parameter(p.getParameter().getType());
+        } catch (IllegalStateException e) {
+            throw new ParameterResolutionException(e.getMessage());
         }
-        if (type == EventLoop.class) {
-            return s.loop;
-        }
-        if (type == VirtualClock.class) {
-            if (s.virtualClock == null) {
-                throw new ParameterResolutionException("a VirtualClock parameter needs virtual time; this test"
-                        + " runs with @AioTest(realTime = true): ask for a Clock instead");
-            }
-            return s.virtualClock;
-        }
-        return s.loop.clock();
     }
 
     // ------------------------------------------------------------------ running
@@ -82,317 +42,11 @@ public final class AioTestExtension implements InvocationInterceptor, ParameterR
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext ctx) throws Throwable {
-        session(ctx).execute(invocation, ctx.getDisplayName());
+        session(ctx).execute(invocation::proceed, ctx.getDisplayName());
     }
 
     private static Session session(ExtensionContext ctx) {
         return ctx.getStore(NAMESPACE).getOrComputeIfAbsent(Session.class,
-                k -> new Session(Settings.of(ctx)), Session.class);
-    }
-
-    /** The resolved settings of one test. */
-    record Settings(boolean realTime, double timeout, double virtualTimeout, boolean shuffle, long seed, boolean debug) {
-        static Settings of(ExtensionContext ctx) {
-            Optional<AioTest> a = ctx.getTestMethod().flatMap(m -> findAnnotation(m));
-            boolean realTime = a.map(AioTest::realTime).orElse(false);
-            double timeout = a.map(AioTest::timeout).filter(v -> v > 0)
-                    .orElse(doubleProperty("aio4j.test.timeout", DEFAULT_TIMEOUT));
-            double virtualTimeout = a.map(AioTest::virtualTimeout).filter(v -> v > 0)
-                    .orElse(doubleProperty("aio4j.test.virtualTimeout", DEFAULT_VIRTUAL_TIMEOUT));
-            boolean shuffle = a.map(AioTest::shuffle).orElse(false) || Boolean.getBoolean("aio4j.test.shuffle");
-            long seed = a.map(AioTest::seed).filter(v -> v != 0)
-                    .orElseGet(() -> Long.getLong("aio4j.test.seed", 0L));
-            if (seed == 0) {
-                seed = new SplittableRandom().nextLong();
-            }
-            boolean debug = a.map(AioTest::debug).orElse(true);
-            return new Settings(realTime, timeout, virtualTimeout, shuffle, seed, debug);
-        }
-
-        private static Optional<AioTest> findAnnotation(Method m) {
-            AioTest direct = m.getAnnotation(AioTest.class);
-            if (direct != null) {
-                return Optional.of(direct);
-            }
-            for (var meta : m.getAnnotations()) {
-                AioTest inner = meta.annotationType().getAnnotation(AioTest.class);
-                if (inner != null) {
-                    return Optional.of(inner);
-                }
-            }
-            return Optional.empty();
-        }
-
-        private static double doubleProperty(String name, double dflt) {
-            String v = System.getProperty(name);
-            if (v == null || v.isBlank()) {
-                return dflt;
-            }
-            try {
-                return Double.parseDouble(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-D" + name + "=" + v + " is not a number of seconds", e);
-            }
-        }
-    }
-
-    /** One test's loop, from parameter resolution to the end of the test. */
-    static final class Session implements ExtensionContext.Store.CloseableResource {
-        final Settings settings;
-        final EventLoop loop;
-        final VirtualClock virtualClock;
-        final TestLoop testLoop;
-        private final List<ExceptionContext> reported = new CopyOnWriteArrayList<>();
-        private final List<WeakReference<Coro<?>>> coros = new ArrayList<>();
-        private volatile Task<?> main;
-        private volatile String timeoutReport;
-        private volatile boolean ran;
-
-        Session(Settings settings) {
-            this.settings = settings;
-            this.virtualClock = settings.realTime() ? null : Clock.virtual();
-            this.loop = virtualClock == null ? EventLoop.create() : EventLoop.create(virtualClock);
-            this.testLoop = new TestLoop(loop, virtualClock);
-            loop.setDebug(settings.debug());
-            loop.setExceptionHandler((l, c) -> reported.add(c));
-            LoopHooks hooks = LoopHooks.get();
-            hooks.onCoroCreated(loop, c -> coros.add(new WeakReference<>(c)));
-            if (settings.shuffle()) {
-                hooks.shuffle(loop, new SplittableRandom(settings.seed()));
-            }
-        }
-
-        void execute(Invocation<Void> invocation, String name) throws Throwable {
-            ran = true;
-            Throwable[] outcome = new Throwable[1];
-            Thread runner = Thread.ofPlatform().name("aio4j-test-loop: " + name).daemon().unstarted(() -> {
-                try {
-                    runOnLoop(invocation, name);
-                } catch (Throwable e) {
-                    outcome[0] = e;
-                }
-            });
-            runner.start();
-            long limit = (long) Math.ceil(settings.timeout() * 1000);
-            runner.join(limit);
-            if (runner.isAlive()) {
-                // Ask the loop to describe its tasks and cancel the test; a stuck loop cannot answer.
-                try {
-                    loop.callSoonThreadsafe(() -> {
-                        timeoutReport = "the test exceeded its real-time limit of " + settings.timeout() + " s"
-                                + " (@AioTest(timeout = ...) or -Daio4j.test.timeout)\n" + describeTasks();
-                        Task<?> m = main;
-                        if (m != null) {
-                            m.cancel("aio4j-test: real-time limit");
-                        }
-                    });
-                } catch (IllegalStateException closed) {
-                    // the loop is closing on its own
-                }
-                runner.join(GRACE_MILLIS);
-                if (runner.isAlive()) {
-                    AssertionError stuck = new AssertionError("the test exceeded its real-time limit of "
-                            + settings.timeout() + " s and its loop thread does not respond (it is running"
-                            + " code that neither awaits nor returns); the loop thread is at:");
-                    stuck.setStackTrace(runner.getStackTrace());
-                    throw stuck;
-                }
-            }
-            if (outcome[0] != null) {
-                throw outcome[0];
-            }
-        }
-
-        private void runOnLoop(Invocation<Void> invocation, String name) throws Throwable {
-            testLoop.register();
-            Throwable bodyFailure = null;
-            List<String> problems = new ArrayList<>();
-            List<Throwable> causes = new ArrayList<>();
-            try {
-                Task<Void> task = loop.createTask(Aio.async("test " + name, () -> {
-                    runBody(invocation);
-                    return null;
-                }), "test-main");
-                main = task;
-                try {
-                    loop.runUntilComplete(task);
-                } catch (Throwable e) {
-                    bodyFailure = e;
-                }
-                if (timeoutReport != null) {
-                    problems.add(timeoutReport);
-                    if (bodyFailure instanceof CancelledError) {
-                        bodyFailure = null; // the cancellation was ours
-                    }
-                }
-                collectLeaks(problems);
-                cancelTheRest();
-            } finally {
-                testLoop.unregister();
-                try {
-                    loop.shutdownDefaultExecutor(Duration.ofSeconds(5));
-                } finally {
-                    loop.close();
-                }
-            }
-            for (ExceptionContext c : reported) {
-                problems.add("the loop reported: " + c.message()
-                        + (c.exception() != null ? " (" + c.exception() + ")" : ""));
-                if (c.exception() != null) {
-                    causes.add(c.exception());
-                }
-            }
-            for (WeakReference<Coro<?>> ref : coros) {
-                Coro<?> c = ref.get();
-                if (c != null && c.isCreated()) {
-                    problems.add("coroutine '" + c.name() + "' was never awaited (await it, wrap it in a task,"
-                            + " or close() it)");
-                }
-            }
-            AssertionError steps = testLoop.stepProblem();
-            if (steps != null && bodyFailure != steps) {
-                problems.add("step assertions: " + steps.getMessage());
-            }
-            finish(bodyFailure, problems, causes);
-        }
-
-        private void runBody(Invocation<Void> invocation) throws Exception {
-            TimerHandle limit = null;
-            if (virtualClock != null) {
-                long nanos = (long) Math.min(Long.MAX_VALUE >> 2, Math.ceil(settings.virtualTimeout() * 1e9));
-                testLoop.limitNanos = virtualClock.nanoTime() + nanos;
-                Task<?> me = Aio.currentTask();
-                limit = loop.callLater(settings.virtualTimeout(), () -> {
-                    timeoutReport = "the test exceeded its virtual-time limit of " + settings.virtualTimeout()
-                            + " s (@AioTest(virtualTimeout = ...) or -Daio4j.test.virtualTimeout)\n" + describeTasks();
-                    me.cancel("aio4j-test: virtual-time limit");
-                });
-            }
-            try {
-                invocation.proceed();
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-            // Let what is ready run (time does not move), so a task finishing "now" is not a leak.
-            testLoop.waitAllTasksBlocked();
-            if (limit != null) {
-                limit.cancel();
-            }
-        }
-
-        private void collectLeaks(List<String> problems) {
-            Set<Task<?>> background = testLoop.backgroundTasks();
-            for (Task<?> t : loop.allTasks()) {
-                if (!background.contains(t)) {
-                    problems.add("task still pending when the test ended: " + describe(t));
-                }
-            }
-        }
-
-        private void cancelTheRest() {
-            Set<Task<?>> rest = loop.allTasks();
-            if (rest.isEmpty()) {
-                return;
-            }
-            loop.runUntilComplete(Aio.async("aio4j-test cleanup", () -> {
-                for (Task<?> t : rest) {
-                    t.cancel("aio4j-test: the test ended");
-                }
-                Aio.await(Aio.gather(true, rest));
-            }));
-        }
-
-        private String describeTasks() {
-            StringBuilder sb = new StringBuilder("tasks:");
-            for (Task<?> t : loop.allTasks()) {
-                sb.append("\n  ").append(describe(t));
-            }
-            return sb.toString();
-        }
-
-        private static String describe(Task<?> t) {
-            StringBuilder sb = new StringBuilder("'").append(t.getName()).append("'");
-            StackTraceElement[] stack = LoopHooks.get().stackOf(t);
-            boolean first = true;
-            int shown = 0;
-            for (StackTraceElement e : stack) {
-                if (isPlumbing(e)) {
-                    continue;
-                }
-                sb.append(first ? " parked at\n      at " : "\n      at ").append(e);
-                first = false;
-                if (++shown == 6) {
-                    break;
-                }
-            }
-            if (first) {
-                sb.append(" (not started yet)");
-            }
-            return sb.toString();
-        }
-
-        private static boolean isPlumbing(StackTraceElement e) {
-            String c = e.getClassName();
-            return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
-                    || c.startsWith("org.aio4j.test.AioTestExtension") || c.startsWith("org.junit.")
-                    || isCoreClass(c);
-        }
-
-        /**
-         * Whether {@code className} is aio4j's own (loaded from the same place as the core), not a
-         * user's class that happens to live in package org.aio4j (the core's own tests do).
-         */
-        private static boolean isCoreClass(String className) {
-            if (!className.startsWith("org.aio4j.") || className.indexOf('.', "org.aio4j.".length()) >= 0) {
-                return false;
-            }
-            try {
-                Class<?> cls = Class.forName(className, false, Aio.class.getClassLoader());
-                var mine = cls.getProtectionDomain().getCodeSource();
-                var core = Aio.class.getProtectionDomain().getCodeSource();
-                return mine != null && core != null && mine.getLocation().equals(core.getLocation());
-            } catch (ClassNotFoundException | SecurityException | LinkageError ex) {
-                return true;
-            }
-        }
-
-        private void finish(Throwable bodyFailure, List<String> problems, List<Throwable> causes) throws Throwable {
-            String seedNote = settings.shuffle()
-                    ? "shuffle seed " + settings.seed() + " (replay with -Daio4j.test.seed=" + settings.seed() + ")"
-                    : null;
-            if (bodyFailure != null) {
-                for (String p : problems) {
-                    bodyFailure.addSuppressed(new AssertionError(p));
-                }
-                if (seedNote != null) {
-                    bodyFailure.addSuppressed(new AssertionError(seedNote));
-                }
-                throw bodyFailure;
-            }
-            if (!problems.isEmpty()) {
-                StringBuilder sb = new StringBuilder();
-                for (String p : problems) {
-                    sb.append(sb.length() == 0 ? "" : "\n").append(p);
-                }
-                if (seedNote != null) {
-                    sb.append('\n').append(seedNote);
-                }
-                AssertionError e = new AssertionError(sb.toString());
-                for (Throwable c : causes) {
-                    e.addSuppressed(c);
-                }
-                throw e;
-            }
-        }
-
-        /** The store closes sessions whose test never ran (a @BeforeEach failed). */
-        @Override
-        public void close() {
-            if (!ran && !loop.isClosed()) {
-                loop.close();
-            }
-        }
+                k -> new Session(Settings.of(ctx.getTestMethod().orElse(null))), Session.class);
     }
 }

@@ -21,7 +21,8 @@ import org.junit.platform.testkit.engine.Events;
 /**
  * The kit fails tests when it should: each fixture below is a small {@code @AioTest} class run
  * through JUnit's engine test kit, and the test checks that it failed, and why. (Surefire does not
- * run nested classes on its own.)
+ * run nested classes on its own.) {@code void} fixtures run on Jupiter, {@code Coro}-returning ones
+ * on {@link AioTestEngine}: both go through the same checks.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FailureDetectionTest {
@@ -29,7 +30,8 @@ class FailureDetectionTest {
     private static Events run(Class<?> fixture, String method) {
         java.lang.reflect.Method m = java.util.Arrays.stream(fixture.getDeclaredMethods())
                 .filter(x -> x.getName().equals(method)).findFirst().orElseThrow();
-        return EngineTestKit.engine("junit-jupiter")
+        String engine = Coro.class.isAssignableFrom(m.getReturnType()) ? AioTestEngine.ID : "junit-jupiter";
+        return EngineTestKit.engine(engine)
                 .selectors(selectMethod(fixture, m))
                 .execute()
                 .testEvents();
@@ -130,6 +132,81 @@ class FailureDetectionTest {
         @AioTest(shuffle = true, seed = 7)
         void failsUnderShuffle() {
             throw new AssertionError("order-dependent failure");
+        }
+    }
+
+    /** The same kinds of mess, made by tests that return their coroutine. */
+    static class CoroFixtures {
+        @AioTest
+        Coro<Void> leaksATask() {
+            return async(() -> {
+                createTask(async(() -> sleep(100)), "forgotten-poller");
+            });
+        }
+
+        @AioTest(virtualTimeout = 60)
+        Coro<Void> waitsForeverInVirtualTime(EventLoop loop) {
+            return async(() -> {
+                createTask(async(() -> await(loop.createFuture())), "stuck-waiter");
+                sleep(3600);
+            });
+        }
+
+        @AioTest(realTime = true, timeout = 0.5)
+        Coro<Void> waitsForeverInRealTime(EventLoop loop) {
+            return async(() -> {
+                await(loop.createFuture());
+            });
+        }
+
+        @AioTest
+        Coro<Void> failsInsideTheCoroutineAndLeaks() {
+            return async(() -> {
+                createTask(async(() -> sleep(100)), "also-leaked");
+                sleep(1);
+                throw new IllegalStateException("the coroutine's own failure");
+            });
+        }
+
+        @AioTest
+        Coro<Void> throwsBeforeReturningACoro() {
+            throw new AssertionError("no coroutine today");
+        }
+
+        @AioTest
+        Coro<Void> returnsNull() {
+            return null;
+        }
+
+        @AioTest
+        Coro<Integer> returnsOneCoroAndForgetsAnother() {
+            Coro<Integer> lonely = async("lonely", () -> 1);
+            assertThat(lonely).isNotNull();
+            return async(() -> 2);
+        }
+
+        @AioTest
+        Coro<Void> unretrievedTaskException() {
+            return async(() -> {
+                createTask(async(() -> {
+                    throw new IllegalStateException("boom in the background");
+                }), "careless");
+                sleep(1);
+            });
+        }
+
+        @AioTest(shuffle = true, seed = 7)
+        Coro<Void> failsUnderShuffle() {
+            return async(() -> {
+                throw new AssertionError("order-dependent failure");
+            });
+        }
+
+        @AioTest
+        Coro<Void> cleanTest() {
+            return async(() -> {
+                await(createTask(async(() -> sleep(5))));
+            });
         }
     }
 
@@ -252,5 +329,68 @@ class FailureDetectionTest {
         assertThat(ShuffleOrder.ORDERS.get(0)).isEqualTo(ShuffleOrder.ORDERS.get(1))
                 .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7)
                 .isNotEqualTo(List.of(0, 1, 2, 3, 4, 5, 6, 7));
+    }
+
+    // ------------------------------------------------------------------ the same, for Coro tests
+
+    @Test
+    void coroTestThatLeaksATaskFailsNamingIt() {
+        assertThat(failureOf(CoroFixtures.class, "leaksATask"))
+                .contains("task still pending when the test ended: 'forgotten-poller' parked at");
+    }
+
+    @Test
+    void coroTestOverItsVirtualLimitFailsWithEveryTaskAndWhereItIsParked() {
+        String why = failureOf(CoroFixtures.class, "waitsForeverInVirtualTime");
+        assertThat(why).contains("exceeded its virtual-time limit of 60.0 s")
+                .contains("'test-main' parked at")
+                .contains("'stuck-waiter' parked at")
+                .contains("FailureDetectionTest$CoroFixtures");
+    }
+
+    @Test
+    void coroTestOverItsRealLimitFails() {
+        assertThat(failureOf(CoroFixtures.class, "waitsForeverInRealTime"))
+                .contains("exceeded its real-time limit of 0.5 s").contains("'test-main' parked at");
+    }
+
+    @Test
+    void coroutinesOwnFailureComesFirstWithLeaksAttached() {
+        String why = failureOf(CoroFixtures.class, "failsInsideTheCoroutineAndLeaks");
+        assertThat(why).startsWith("the coroutine's own failure").contains("'also-leaked'");
+    }
+
+    @Test
+    void coroTestMethodThatThrowsBeforeReturningFailsWithItsException() {
+        assertThat(failureOf(CoroFixtures.class, "throwsBeforeReturningACoro")).startsWith("no coroutine today");
+    }
+
+    @Test
+    void coroTestThatReturnsNullFailsSayingSo() {
+        assertThat(failureOf(CoroFixtures.class, "returnsNull"))
+                .contains("CoroFixtures.returnsNull returned null instead of a Coro");
+    }
+
+    @Test
+    void coroutineNeverAwaitedNextToTheReturnedOneFailsTheTest() {
+        assertThat(failureOf(CoroFixtures.class, "returnsOneCoroAndForgetsAnother"))
+                .contains("coroutine 'lonely' was never awaited");
+    }
+
+    @Test
+    void unretrievedTaskExceptionFailsACoroTest() {
+        assertThat(failureOf(CoroFixtures.class, "unretrievedTaskException"))
+                .contains("Task exception was never retrieved (task 'careless')");
+    }
+
+    @Test
+    void coroTestShuffleFailureReportsTheSeed() {
+        assertThat(failureOf(CoroFixtures.class, "failsUnderShuffle"))
+                .contains("shuffle seed 7 (replay with -Daio4j.test.seed=7)");
+    }
+
+    @Test
+    void cleanCoroTestPasses() {
+        assertPasses(CoroFixtures.class, "cleanTest");
     }
 }

@@ -67,6 +67,18 @@ class TestingGuideExamplesTest {
         assertThat(test.time()).isEqualTo(60.0);
     }
 
+    // --- 1a. a test that returns its coroutine ----------------------------------------------------
+
+    @AioTest
+    Coro<Void> pollerReturnsOnceReady(TestLoop test) {
+        return async(() -> {
+            boolean[] ready = {false};
+            test.loop().callLater(45, () -> ready[0] = true);
+            assertThat(await(pollUntilReady(() -> ready[0], 30))).isEqualTo(3);   // polls at 0, 30, 60 s
+            assertThat(test.time()).isEqualTo(60.0);
+        });
+    }
+
     // --- 1b. timeouts ------------------------------------------------------------------------------
 
     /** Fetches with a 5 s limit, falling back to a cached value. */
