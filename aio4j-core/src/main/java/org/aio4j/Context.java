@@ -29,8 +29,9 @@ public final class Context {
      */
     private static final ThreadLocal<Context> THREAD = new ThreadLocal<>();
 
-    Map<ContextVar<?>, Object> vars;
-    private boolean entered;
+    volatile Map<ContextVar<?>, Object> vars;
+    /** Entered by some thread or task right now (one at a time, as in Python). */
+    private final java.util.concurrent.atomic.AtomicBoolean entered = new java.util.concurrent.atomic.AtomicBoolean();
 
     Context(Map<ContextVar<?>, Object> vars) {
         this.vars = vars;
@@ -75,10 +76,9 @@ public final class Context {
      * @throws IllegalStateException if this context is already entered
      */
     public <T> T run(Callable<T> fn) {
-        if (entered) {
+        if (!entered.compareAndSet(false, true)) {
             throw new IllegalStateException("cannot enter context " + this + ": it is already entered");
         }
-        entered = true;
         Strand s = Strand.current();
         EventLoop loop = s == null ? EventLoop.current() : null;
         Context saved;
@@ -97,7 +97,7 @@ public final class Context {
         } catch (Exception e) {
             throw Sneaky.raise(e);
         } finally {
-            entered = false;
+            entered.set(false);
             if (s != null) {
                 s.task.context = saved;
             } else if (loop != null && loop.isLoopThread()) {

@@ -100,10 +100,9 @@ public final class ContextVar<T> {
             throw new IllegalArgumentException("this Token was created in a different Context; reset it in the"
                     + " task or callback that set the variable");
         }
-        if (token.used) {
+        if (!token.used.compareAndSet(false, true)) {
             throw new IllegalStateException("this Token has already been used once");
         }
-        token.used = true;
         ctx.put(this, token.oldValue, !token.hadValue);
     }
 
@@ -122,7 +121,7 @@ public final class ContextVar<T> {
         private final Context context;
         private final boolean hadValue;
         private final T oldValue;
-        private boolean used;
+        private final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
 
         private Token(ContextVar<T> variable, Context context, boolean hadValue, T oldValue) {
             this.variable = variable;

@@ -337,4 +337,22 @@ class ContextVarTest {
         assertThat(ctx.toString()).contains("answer=42");
         assertThat(var.toString()).contains("answer");
     }
+
+    @Test
+    void contextEnteredOnOneThreadCannotBeEnteredFromAnotherUntilItLeaves() throws Exception {
+        Context ctx = Context.empty();
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread other = Thread.ofPlatform().start(() -> ctx.run(() -> {
+            inside.countDown();
+            release.await();
+            return null;
+        }));
+        inside.await();
+        assertThatThrownBy(() -> ctx.run(() -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already entered");
+        release.countDown();
+        other.join();
+        assertThat(ctx.run(() -> 2)).isEqualTo(2);
+    }
 }
