@@ -506,20 +506,20 @@ public final class Aio {
      * @throws ExceptionGroup with every failure, if a task or the body failed
      * @throws IllegalStateException outside a coroutine
      */
-    public static <T> T taskGroup(TaskGroupBody<T> body) { // see TaskGroup "Writing the body" for lambdas
+    public static <T> T taskGroup(TaskGroupBody<T> body) {
         Strand s = currentStrandOrThrow("taskGroup");
         requireBody(body);
         return TaskGroup.run(s, body);
     }
 
-    /** {@link #taskGroup(TaskGroupBody)} for a body that returns nothing. */
+    /**
+     * {@link #taskGroup(TaskGroupBody)} for a body that returns nothing. An expression lambda
+     * ({@code tg -> tg.createTask(c)}) lands here; a block with {@code return x;} lands on the value form.
+     */
     public static void taskGroup(TaskGroupAction body) {
         Strand s = currentStrandOrThrow("taskGroup");
         requireBody(body);
-        TaskGroup.run(s, tg -> {
-            body.run(tg);
-            return null;
-        });
+        TaskGroup.run(s, body);
     }
 
     /**

@@ -42,11 +42,9 @@ import java.util.Set;
  * shutting down (aborting). Loop thread only.
  *
  * <h2>Writing the body</h2>
- * {@code taskGroup} takes a body that returns a value ({@link TaskGroupBody}) or not
- * ({@link TaskGroupAction}). Write it as a block, {@code tg -> { ... }}: with {@code return x;} it
- * returns {@code x}, without it returns nothing. An expression body ({@code tg -> tg.createTask(c)})
- * fits both shapes and Java cannot choose between them for a lambda whose parameter type is implicit;
- * use a block, or declare the type: {@code (TaskGroup tg) -> tg.createTask(c)} returns the task.
+ * {@code taskGroup} takes a body that returns a value ({@link TaskGroupBody}: a block with
+ * {@code return x;}) or not ({@link TaskGroupAction}: a block without, or an expression lambda such as
+ * {@code tg -> tg.createTask(c)}, whose value is then ignored).
  */
 public final class TaskGroup {
     /*
