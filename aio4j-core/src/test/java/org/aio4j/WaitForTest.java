@@ -144,14 +144,7 @@ class WaitForTest {
     @AioTest
     void externalCancellationDuringAZeroTimeoutCleanupRaisesCancelledError() {
         // As CPython: the waiter's own cancellation is not turned into a TimeoutError.
-        Task<Void> inner = Aio.createTask(Aio.async(() -> {
-            try {
-                Aio.sleep(10.0);
-            } catch (CancelledError e) {
-                Aio.sleep(2.0);
-                throw e;
-            }
-        }));
+        Task<Void> inner = Aio.createTask(workWithTwoSecondCleanup());
         Task<Void> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 0.0)));
         Aio.sleep(1.0);
         waiter.cancel("from outside");
@@ -162,14 +155,7 @@ class WaitForTest {
 
     @AioTest
     void externalCancellationDuringTheCleanupAfterExpiryRaisesCancelledError() {
-        Task<Void> inner = Aio.createTask(Aio.async(() -> {
-            try {
-                Aio.sleep(10.0);
-            } catch (CancelledError e) {
-                Aio.sleep(2.0);
-                throw e;
-            }
-        }));
+        Task<Void> inner = Aio.createTask(workWithTwoSecondCleanup());
         Task<Void> waiter = Aio.createTask(Aio.async(() -> Aio.waitFor(inner, 1.0)));
         Aio.sleep(2.0); // expired at 1.0; the inner task is cleaning up until 3.0
         waiter.cancel("from outside");
@@ -260,5 +246,17 @@ class WaitForTest {
         Future<String> f = loop.createFuture();
         assertThatThrownBy(() -> Aio.waitFor(f, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         assertThat(f.done()).isFalse();
+    }
+
+    /** Sleeps 10 s; cancelled, it takes 2 s to clean up, then ends cancelled. */
+    private static Coro<Void> workWithTwoSecondCleanup() {
+        return Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                Aio.sleep(2.0);
+                throw e;
+            }
+        });
     }
 }
