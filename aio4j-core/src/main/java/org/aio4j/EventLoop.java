@@ -801,7 +801,13 @@ public final class EventLoop {
             callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
         }
         if (stepping != null) {
-            strandLeftInBlockingCall(stepping);
+            if (stepping.thread != null && stepping.thread.getState() == Thread.State.RUNNABLE) {
+                // The task's code called Thread.yield(): its continuation is already queued again. Not
+                // a blocking call; it carries on (unmarked) when its turn comes.
+                stepping = null;
+            } else {
+                strandLeftInBlockingCall(stepping);
+            }
         }
         if (timed) {
             long took = SystemClock.INSTANCE.nanoTime() - started;

@@ -116,4 +116,21 @@ class BlockingCallTest {
             assertThat(log.messages()).noneSatisfy(m -> assertThat(m).startsWith("Executing"));
         }
     }
+
+    @Test
+    void threadYieldInsideATaskIsNotReportedAsABlockingCall() {
+        assumeTrue(Aio.strandMode() == StrandMode.LOOP_SCHEDULED, "only loop-scheduled strands detect blocking calls");
+        try (LogCapture log = LogCapture.start(); Runner runner = Runner.create(Clock.virtual())) {
+            runner.getLoop().setDebug(true);
+            double end = runner.run(Aio.async(() -> {
+                Task<Void> other = Aio.createTask(Aio.async(() -> Aio.sleep(0)));
+                Thread.yield(); // a plain JDK yield in coroutine code
+                Aio.await(other);
+                Aio.sleep(60); // virtual time still jumps: the task was not counted as blocked
+                return Aio.runningLoop().time();
+            }));
+            assertThat(end).isEqualTo(60.0);
+            assertThat(log.messages()).noneSatisfy(m -> assertThat(m).contains("parked inside a blocking call"));
+        }
+    }
 }
