@@ -1060,6 +1060,11 @@ public final class EventLoop {
         }
     }
 
+    /** Work in flight outside the loop (awaited CompletionStages, executor work); for tests. */
+    int foreignPendingCount() {
+        return foreignPending;
+    }
+
     /** The pending task count (for tests and statistics). */
     int pendingTaskCount() {
         return pendingCount;
