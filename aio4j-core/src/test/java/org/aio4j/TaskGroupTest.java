@@ -216,13 +216,7 @@ class TaskGroupTest {
         IOException cleanup = new IOException("failed while cancelled");
         Task<Void> parent = Aio.createTask(Aio.async(() -> {
             Aio.taskGroup(tg -> {
-                tg.createTask(Aio.async(() -> {
-                    try {
-                        Aio.sleep(10.0);
-                    } catch (CancelledError e) {
-                        throw cleanup;
-                    }
-                }));
+                tg.createTask(failsWhenCancelled(cleanup));
                 Aio.sleep(10.0);
             });
         }));
@@ -404,13 +398,7 @@ class TaskGroupTest {
     void cancelDoesNotHideAFailure() {
         IOException cleanup = new IOException("cleanup");
         Throwable thrown = catchThrowable(() -> Aio.taskGroup(tg -> {
-            tg.createTask(Aio.async(() -> {
-                try {
-                    Aio.sleep(10.0);
-                } catch (CancelledError e) {
-                    throw cleanup;
-                }
-            }));
+            tg.createTask(failsWhenCancelled(cleanup));
             Aio.sleep(1.0);
             tg.cancel();
             Aio.sleep(10.0);
@@ -652,5 +640,16 @@ class TaskGroupTest {
             names.add(tg.createTask(after(1.0, "x"), "worker").getName());
         });
         assertThat(names).containsExactly("worker");
+    }
+
+    /** Sleeps 10 s; cancelled, its cleanup fails with {@code failure}. */
+    private static Coro<Void> failsWhenCancelled(Exception failure) {
+        return Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                throw failure;
+            }
+        });
     }
 }
