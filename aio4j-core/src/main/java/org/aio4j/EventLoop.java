@@ -216,12 +216,12 @@ public final class EventLoop {
      * @throws IllegalArgumentException if the delay is NaN
      */
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        return callAtNanos(clock.nanoTime() + secondsToNanos(delaySeconds, "callLater"), callback);
+        return callAtNanos(clock.nanoTime() + secondsToNanos(delaySeconds, "callLater"), callback, Context.capture());
     }
 
     /** Schedules {@code callback} to run after {@code delay}; see {@link #callLater(double, Runnable)}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callAtNanos(clock.nanoTime() + durationToNanos(delay), callback);
+        return callAtNanos(clock.nanoTime() + durationToNanos(delay), callback, Context.capture());
     }
 
     /** Schedules {@code callback} to run at loop time {@code when} (seconds, as {@link #time()}). */
@@ -230,13 +230,21 @@ public final class EventLoop {
             throw new IllegalArgumentException("callAt(NaN): pass a loop time in seconds, as time() returns");
         }
         long now = clock.nanoTime();
-        return callAtNanos(now + secondsToNanos(when - now / 1e9, "callAt"), callback);
+        return callAtNanos(now + secondsToNanos(when - now / 1e9, "callAt"), callback, Context.capture());
     }
 
+    /**
+     * An internal timer (sleep, timeouts, waitFor, wait, asCompleted): its callback only completes a
+     * future or cancels a task, so it does not capture the context (one lookup less per sleep).
+     */
     TimerHandle callAtNanos(long deadline, Runnable callback) {
+        return callAtNanos(deadline, callback, null);
+    }
+
+    private TimerHandle callAtNanos(long deadline, Runnable callback, java.util.Map<ContextVar<?>, Object> contextVars) {
         checkThread();
         checkOpen("schedule a timer");
-        TimerHandle h = new TimerHandle(this, requireCallback(callback), deadline, timerSequence++);
+        TimerHandle h = new TimerHandle(this, requireCallback(callback), deadline, timerSequence++, contextVars);
         timers.add(h);
         return h;
     }

@@ -12,8 +12,9 @@ public final class TimerHandle extends Handle {
     final long deadline;
     final long sequence;
 
-    TimerHandle(EventLoop loop, Runnable callback, long deadline, long sequence) {
-        super(loop, callback);
+    TimerHandle(EventLoop loop, Runnable callback, long deadline, long sequence,
+                java.util.Map<ContextVar<?>, Object> contextVars) {
+        super(loop, callback, contextVars);
         this.deadline = deadline;
         this.sequence = sequence;
     }
