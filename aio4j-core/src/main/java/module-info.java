@@ -4,6 +4,7 @@
  */
 module org.aio4j {
     exports org.aio4j;
+    exports org.aio4j.sync;
     // Hooks for the JUnit kit (virtual-time control, leak checks, shuffle mode); not API.
     exports org.aio4j.internal to org.aio4j.test;
 }
