@@ -4,6 +4,7 @@ import static org.aio4j.Aio.async;
 import static org.aio4j.Aio.await;
 import static org.aio4j.Aio.createTask;
 import static org.aio4j.Aio.sleep;
+import static org.aio4j.Aio.timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +15,8 @@ import org.aio4j.Coro;
 import org.aio4j.EventLoop;
 import org.aio4j.Future;
 import org.aio4j.Task;
+import org.aio4j.TimeoutError;
+import org.aio4j.sync.Queue;
 import org.aio4j.test.AioTest;
 import org.aio4j.test.Sequencer;
 import org.aio4j.test.TestLoop;
@@ -121,7 +124,74 @@ class TestingGuideExamplesTest {
         assertThat(w.cancelled()).isTrue();
     }
 
-    // --- 3. a hand-off between tasks, made deterministic -------------------------------------------
+    // --- 3. queues ----------------------------------------------------------------------------------
+
+    /** Sends on batches of up to {@code size} items, or what arrived within {@code linger} s of a batch's first. */
+    static Coro<Void> batcher(Queue<String> in, int size, double linger, List<List<String>> out) {
+        return async(() -> {
+            while (true) {
+                List<String> batch = new ArrayList<>();
+                batch.add(in.get());
+                try {
+                    timeout(linger, () -> {
+                        while (batch.size() < size) {
+                            batch.add(in.get());
+                        }
+                    });
+                } catch (TimeoutError lingerIsOver) {
+                    // send what we have
+                }
+                out.add(batch);
+            }
+        });
+    }
+
+    @AioTest
+    void fullBatchGoesOutAtOnceAndAPartialOneAfterTheLinger(TestLoop test) {
+        Queue<String> in = Queue.create();
+        List<List<String>> out = new ArrayList<>();
+        test.background(batcher(in, 3, 1.0, out));   // runs until the test ends, then is cancelled
+        for (String job : List.of("a", "b", "c", "d")) {
+            in.tryPut(job);
+        }
+        test.waitAllTasksBlocked();                  // the batcher waits for a 2nd item of batch 2
+        assertThat(out).containsExactly(List.of("a", "b", "c"));
+        assertThat(test.time()).isEqualTo(0.0);
+        test.advanceBy(1.0);
+        assertThat(out).containsExactly(List.of("a", "b", "c"), List.of("d"));
+    }
+
+    @AioTest
+    void producerWaitsWhileTheQueueIsFull(TestLoop test) {
+        Queue<Integer> q = Queue.create(2);
+        Task<Void> producer = createTask(async(() -> {
+            for (int i = 0; i < 5; i++) {
+                q.put(i);
+            }
+        }));
+        test.waitAllTasksBlocked();
+        assertThat(q.qsize()).isEqualTo(2);
+        assertThat(producer.done()).isFalse();       // parked in put(2)
+        assertThat(q.get()).isEqualTo(0);
+        test.waitAllTasksBlocked();
+        assertThat(q.qsize()).isEqualTo(2);          // it refilled the slot at once
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rest.add(q.get());
+        }
+        await(producer);
+        assertThat(rest).containsExactly(1, 2, 3, 4);
+    }
+
+    @AioTest
+    void itemArrivingAsTheGetTimesOutStaysInTheQueue(EventLoop loop) {
+        Queue<String> q = Queue.create();
+        loop.callLater(1.0, () -> q.tryPut("late"));   // due at the same instant as the deadline
+        assertThatThrownBy(() -> timeout(1.0, () -> q.get())).isInstanceOf(TimeoutError.class);
+        assertThat(q.tryGet()).isEqualTo("late");
+    }
+
+    // --- 3b. a hand-off through futures, made deterministic ----------------------------------------
 
     @AioTest
     void consumerSeesItemsInOrder(TestLoop test, EventLoop loop) {
