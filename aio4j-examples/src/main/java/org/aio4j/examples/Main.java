@@ -24,6 +24,7 @@ public final class Main {
         demos.put("create-task", CreateTaskDemo::run);
         demos.put("api-calls-with-timeout", ApiCallsWithTimeoutDemo::run);
         demos.put("task-group", TaskGroupDemo::run);
+        demos.put("queue-workers", QueueWorkersDemo::run);
         return demos;
     }
 

@@ -99,8 +99,23 @@ class DemoTest {
     }
 
     @Test
+    void boundedQueueHoldsTheProducerBackAndShutdownEndsTheWorkers() {
+        String out = capture(QueueWorkersDemo::run);
+        assertThat(out).containsSubsequence(
+                "[ 0.00s] queue full (3 waiting): producer waits to put job 4",
+                "[ 0.00s] queue full (3 waiting): producer waits to put job 7",
+                "[ 1.00s] worker 1 finished job 1",
+                "[ 1.00s] producer: all 9 jobs queued",
+                "[ 2.00s] worker 3 finished job 6",
+                "[ 3.00s] worker 3 finished job 9",
+                "[ 3.00s] join(): every job is done; shutting the queue down",
+                "[ 3.00s] jobs per worker: [3, 3, 3]",
+                "total: 3.00 s");
+    }
+
+    @Test
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
-                "api-calls-with-timeout", "task-group");
+                "api-calls-with-timeout", "task-group", "queue-workers");
     }
 }
