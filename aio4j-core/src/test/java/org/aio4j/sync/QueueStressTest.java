@@ -14,6 +14,7 @@ import org.aio4j.AsyncRunnable;
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
 import org.aio4j.TimeoutError;
+import org.aio4j.test.AioTestExtension;
 import org.aio4j.test.TestLoop;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +68,7 @@ class QueueStressTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
-    @ExtendWith(AioTemplateExtension.class)
+    @ExtendWith(AioTestExtension.class)
     void producersAndConsumersUnderRandomCancellationLoseAndDuplicateNothing(String kind, TestLoop test) {
         long seed = Long.getLong("aio4j.stress.seed", System.nanoTime());
         SplittableRandom rnd = new SplittableRandom(seed);

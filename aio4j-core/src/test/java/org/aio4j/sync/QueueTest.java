@@ -18,6 +18,7 @@ import org.aio4j.CancelledError;
 import org.aio4j.EventLoop;
 import org.aio4j.Task;
 import org.aio4j.TimeoutError;
+import org.aio4j.test.AioTestExtension;
 import org.aio4j.test.TestLoop;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * last in first out, priority by natural ordering and by a comparator; bounded and unbounded): FIFO
  * fairness of getters and putters, backpressure, every cancellation race (nothing lost), timeouts,
  * taskDone/join and shutdown. Each run is the main task of a fresh loop on virtual time with the
- * kit's leak checks ({@link AioTemplateExtension}). What differs between kinds (the order items come
+ * kit's leak checks ({@code AioTestExtension} on each template). What differs between kinds (the order items come
  * out, priority-specific failures) and misuse are in {@link QueueKindsTest} and
  * {@link QueueMisuseTest}.
  */
@@ -73,7 +74,7 @@ class QueueTest {
     @Target(ElementType.METHOD)
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
-    @ExtendWith(AioTemplateExtension.class)
+    @ExtendWith(AioTestExtension.class)
     @interface EveryKind {
     }
 
@@ -82,7 +83,7 @@ class QueueTest {
     @Target(ElementType.METHOD)
     @ParameterizedTest(name = "{0}")
     @MethodSource("boundedKinds")
-    @ExtendWith(AioTemplateExtension.class)
+    @ExtendWith(AioTestExtension.class)
     @interface EveryBoundedKind {
     }
 

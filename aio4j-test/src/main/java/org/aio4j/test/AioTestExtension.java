@@ -10,8 +10,21 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 
 /**
  * Runs {@code void} {@link AioTest} methods on a fresh event loop and checks what they leave behind.
- * Registered by the annotation; not meant to be used on its own. (Methods that return a
- * {@code Coro} are run by {@link AioTestEngine}, through the same {@code Session}.)
+ * Registered by the annotation. (Methods that return a {@code Coro} are run by
+ * {@link AioTestEngine}, through the same {@code Session}.)
+ *
+ * <p>Registered by hand on a test template, it runs each invocation the same way, with the default
+ * settings ({@code aio4j.test.*} properties), injecting the kit's parameters after the template's own:
+ *
+ * <pre>{@code
+ * @ParameterizedTest
+ * @ValueSource(ints = {0, 2})
+ * @ExtendWith(AioTestExtension.class)
+ * void putThenGet(int maxsize, TestLoop test) { ... }
+ * }</pre>
+ *
+ * ({@code @AioTest} is itself a {@code @Test} and cannot be combined with {@code @ParameterizedTest}
+ * or {@code @RepeatedTest}.)
  */
 public final class AioTestExtension implements InvocationInterceptor, ParameterResolver {
     /*
@@ -42,6 +55,13 @@ public final class AioTestExtension implements InvocationInterceptor, ParameterR
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext ctx) throws Throwable {
+        session(ctx).execute(invocation::proceed, ctx.getDisplayName());
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+                                            ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext ctx) throws Throwable {
         session(ctx).execute(invocation::proceed, ctx.getDisplayName());
     }
 

@@ -393,4 +393,33 @@ class FailureDetectionTest {
     void cleanCoroTestPasses() {
         assertPasses(CoroFixtures.class, "cleanTest");
     }
+
+    // ------------------------------------------------------------------ test templates
+
+    static class TemplateFixtures {
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1})
+        @org.junit.jupiter.api.extension.ExtendWith(AioTestExtension.class)
+        void leaksWhenAskedTo(int leak, TestLoop test) {
+            sleep(3600);                                  // virtual: an hour in no time
+            assertThat(test.time()).isEqualTo(3600.0);
+            if (leak == 1) {
+                createTask(async(() -> sleep(100)), "leaked-by-invocation-1");
+            }
+        }
+    }
+
+    @Test
+    void everyInvocationOfATemplateRunsOnItsOwnLoopWithTheLeakChecks() {
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(TemplateFixtures.class, "leaksWhenAskedTo", "int, org.aio4j.test.TestLoop"))
+                .execute()
+                .testEvents();
+        assertThat(events.succeeded().count()).isEqualTo(1);
+        List<Event> failed = events.failed().list();
+        assertThat(failed).hasSize(1);
+        Throwable t = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow();
+        assertThat(t.getMessage()).contains("leaked-by-invocation-1");
+    }
 }
