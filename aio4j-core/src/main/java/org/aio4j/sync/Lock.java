@@ -40,9 +40,23 @@ public final class Lock implements Acquired.Releasable {
         return new Lock();
     }
 
-    /** Whether the lock is held. */
+    /**
+     * Whether the lock is held (by any task: the lock has no owner).
+     *
+     * @throws WrongThreadException from another thread while the lock's loop runs
+     */
     public boolean locked() {
         binding.checkThread();
+        return locked;
+    }
+
+    /** The lock's loop binding, which a Condition on this lock shares. */
+    LoopBinding binding() {
+        return binding;
+    }
+
+    /** {@link #locked()} without the thread check, for {@code toString()} of this and of a Condition. */
+    boolean isLocked() {
         return locked;
     }
 
@@ -55,6 +69,7 @@ public final class Lock implements Acquired.Releasable {
      * is handed to the next one.
      *
      * @throws IllegalStateException outside a coroutine, or on another loop than the lock's
+     * @throws WrongThreadException from another thread while the lock's loop runs
      * @throws CancelledError if the task is cancelled while waiting
      */
     public Acquired acquire() {
@@ -76,6 +91,7 @@ public final class Lock implements Acquired.Releasable {
      * Releases the lock and lets the first waiter, if any, take it.
      *
      * @throws IllegalStateException if the lock is not held
+     * @throws WrongThreadException from another thread while the lock's loop runs
      */
     @Override
     public void release() {
@@ -88,7 +104,11 @@ public final class Lock implements Acquired.Releasable {
         waiters.wakeHead();
     }
 
-    /** A snapshot for monitoring: whether the lock is held and how many tasks wait for it. */
+    /**
+     * A snapshot for monitoring: whether the lock is held and how many tasks wait for it.
+     *
+     * @throws WrongThreadException from another thread while the lock's loop runs
+     */
     public Statistics statistics() {
         binding.checkThread();
         return new Statistics(locked, waiters.size());

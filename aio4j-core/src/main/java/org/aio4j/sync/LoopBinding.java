@@ -17,19 +17,39 @@ final class LoopBinding {
      * Only the public API of org.aio4j is used here (STYLE.md rule 1): the running task and loop come
      * from Aio.currentTask() and Aio.runningLoop(). The exception caught in current() is thrown only
      * for a misuse (a call from outside any loop), never on the normal path.
+     *
+     * A binding made with shared(...) keeps its loop in the other binding (`root`): a Condition and
+     * its Lock are one unit, so whichever of them binds first binds both, and a call on the
+     * condition from another thread is caught even if only its lock has been waited on.
      */
 
     private final Object owner;
-    /** The bound loop, or {@code null} until the first wait. Loop thread only once set. */
+    /** The binding that holds the loop: this one, or the one it shares with. */
+    private final LoopBinding root;
+    /** The bound loop (in root only), or {@code null} until the first wait. Loop thread only once set. */
     private EventLoop loop;
 
     LoopBinding(Object owner) {
         this.owner = owner;
+        this.root = this;
+    }
+
+    private LoopBinding(Object owner, LoopBinding root) {
+        this.owner = owner;
+        this.root = root.root;
+    }
+
+    /**
+     * A binding for {@code owner} that shares {@code other}'s loop: binding either binds both. For a
+     * primitive built on another one (a Condition on its Lock).
+     */
+    static LoopBinding shared(Object owner, LoopBinding other) {
+        return new LoopBinding(owner, other);
     }
 
     /** The bound loop, or {@code null}. */
     EventLoop loop() {
-        return loop;
+        return root.loop;
     }
 
     /**
@@ -37,12 +57,17 @@ final class LoopBinding {
      * on the bound loop. Does not bind: {@link #bind} does, when the task actually has to wait.
      *
      * @throws IllegalStateException outside a coroutine, or on a task of another loop
+     * @throws WrongThreadException from a thread that runs no loop while the bound loop runs
      */
     Task<?> task(String op) {
         Task<?> task;
         try {
             task = Aio.currentTask();
         } catch (IllegalStateException noLoop) {
+            EventLoop bound = root.loop;
+            if (bound != null && bound.isRunning()) {
+                throw wrongThread();
+            }
             throw new IllegalStateException(owner.getClass().getSimpleName() + "." + op + " may wait, so it must"
                     + " be called from a coroutine (Python: 'await' outside async function); start one with"
                     + " Aio.run(coro) or Aio.createTask(coro)");
@@ -52,7 +77,8 @@ final class LoopBinding {
                     + " be called from a coroutine, not from a plain loop callback; wrap the work in"
                     + " Aio.createTask(Aio.async(...))");
         }
-        if (loop != null && task.getLoop() != loop) {
+        EventLoop bound = root.loop;
+        if (bound != null && task.getLoop() != bound) {
             throw new IllegalStateException(owner + " is bound to a different event loop (the first loop that"
                     + " waited on it); use one primitive per loop, and cross loops with callSoonThreadsafe");
         }
@@ -61,10 +87,10 @@ final class LoopBinding {
 
     /** Binds to {@code task}'s loop (a no-op once bound, {@link #task} checked it) and returns it. */
     EventLoop bind(Task<?> task) {
-        if (loop == null) {
-            loop = task.getLoop();
+        if (root.loop == null) {
+            root.loop = task.getLoop();
         }
-        return loop;
+        return root.loop;
     }
 
     /**
@@ -74,12 +100,16 @@ final class LoopBinding {
      * @throws WrongThreadException when called from another thread while the bound loop runs
      */
     void checkThread() {
-        EventLoop bound = loop;
+        EventLoop bound = root.loop;
         if (bound != null && bound.isRunning() && current() != bound) {
-            throw new WrongThreadException(owner + " belongs to an event loop that runs on another thread;"
-                    + " call it from that loop's tasks and callbacks, or hand the call over with"
-                    + " loop.callSoonThreadsafe(...)");
+            throw wrongThread();
         }
+    }
+
+    private WrongThreadException wrongThread() {
+        return new WrongThreadException(owner + " belongs to an event loop that runs on another thread;"
+                + " call it from that loop's tasks and callbacks, or hand the call over with"
+                + " loop.callSoonThreadsafe(...)");
     }
 
     private static EventLoop current() {
