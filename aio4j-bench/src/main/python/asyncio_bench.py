@@ -16,6 +16,10 @@ Figures (the same scenarios as aio4j, Kotlin and virtual threads; see BenchMain 
   gather        spawn + gather 1,000,000 tasks that each sleep(0)             s
   memory        1,000,000 tasks parked on one never-completed future:
                 process RSS delta per task (VmRSS), each run in a fresh interpreter  bytes/task
+  queue         one producer task puts 1,000,000 ints into asyncio.Queue(64),
+                one consumer task gets and sums them (sum checked)            ns/item
+  lock          4 tasks each acquire one asyncio.Lock 50,000 times and
+                `await asyncio.sleep(0)` while holding it (count checked)     ns/acquire
 
 --quick divides the counts by 10 and measures once without warm-up (smoke run).
 --uvloop runs on uvloop's event loop instead of asyncio's default one.
@@ -39,6 +43,10 @@ SLEEP0_ITERATIONS = 1_000_000
 SLEEP0_PAIR_ITERATIONS = 500_000  # per task; 2 switches per iteration pair
 GATHER_TASKS = 1_000_000
 MEMORY_TASKS = 1_000_000
+QUEUE_ITEMS = 1_000_000
+QUEUE_SIZE = 64
+LOCK_TASKS = 4
+LOCK_ACQUIRES_PER_TASK = 50_000
 
 
 # --- scenarios: each returns the figure for one measurement -------------------------------------
@@ -100,6 +108,52 @@ def gather(runner, count):
     return timed(runner, main)
 
 
+def queue(runner, items):
+    """One producer puts 0 .. items-1, one consumer gets and sums them; the sum is checked."""
+
+    async def produce(q):
+        for i in range(items):
+            await q.put(i)
+
+    async def consume(q):
+        total = 0
+        for _ in range(items):
+            total += await q.get()
+        return total
+
+    async def main():
+        q = asyncio.Queue(QUEUE_SIZE)
+        producer = asyncio.create_task(produce(q))
+        consumer = asyncio.create_task(consume(q))
+        await producer
+        return await consumer
+
+    return timed(runner, main, expect=items * (items - 1) // 2) * 1e9 / items
+
+
+def lock(runner, per_task):
+    """LOCK_TASKS tasks each acquire the lock per_task times, incrementing a shared counter across
+    a sleep(0) while holding it: a broken mutual exclusion loses increments, and the count is
+    checked."""
+
+    async def main():
+        lock = asyncio.Lock()
+        shared = 0  # only touched with the lock held
+
+        async def worker():
+            nonlocal shared
+            for _ in range(per_task):
+                async with lock:
+                    seen = shared
+                    await asyncio.sleep(0)
+                    shared = seen + 1
+
+        await asyncio.gather(*(asyncio.create_task(worker()) for _ in range(LOCK_TASKS)))
+        return shared
+
+    return timed(runner, main, expect=LOCK_TASKS * per_task) * 1e9 / (LOCK_TASKS * per_task)
+
+
 def memory_once(runner, count):
     """RSS delta per task of `count` tasks parked on one future; run in a fresh interpreter."""
 
@@ -127,10 +181,14 @@ def memory_once(runner, count):
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def timed(runner, main):
+def timed(runner, main, expect=None):
+    """Seconds that runner.run(main()) takes; if expect is given, main()'s result must equal it."""
     start = time.perf_counter()
-    runner.run(main())
-    return time.perf_counter() - start
+    result = runner.run(main())
+    elapsed = time.perf_counter() - start
+    if expect is not None and result != expect:
+        raise RuntimeError(f"check failed: {main.__qualname__} returned {result!r}, expected {expect!r}")
+    return elapsed
 
 
 def rss_bytes():
@@ -158,6 +216,8 @@ SCENARIOS = {
     "sleep0": (sleep0, SLEEP0_ITERATIONS, "ns/iter"),
     "sleep0-pair": (sleep0_pair, SLEEP0_PAIR_ITERATIONS, "ns/switch"),
     "gather": (gather, GATHER_TASKS, "s"),
+    "queue": (queue, QUEUE_ITEMS, "ns/item"),
+    "lock": (lock, LOCK_ACQUIRES_PER_TASK, "ns/acquire"),
 }
 
 

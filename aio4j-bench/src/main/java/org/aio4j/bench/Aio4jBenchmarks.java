@@ -8,6 +8,9 @@ import org.aio4j.Coro;
 import org.aio4j.EventLoop;
 import org.aio4j.Future;
 import org.aio4j.Task;
+import org.aio4j.sync.Acquired;
+import org.aio4j.sync.Lock;
+import org.aio4j.sync.Queue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,7 +22,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The aio4j side of the figures: JMH benchmarks for figures 1-4, and the figure-5 memory scenario.
+ * The aio4j side of the figures: JMH benchmarks for figures 1-4, 6 and 7, and the figure-5 memory
+ * scenario.
  *
  * <p>{@link BenchMain} runs the benchmarks through JMH's Runner API (see {@link JmhFigures}), which
  * overrides the iteration counts; the annotations here hold what does not change between runs.
@@ -39,6 +43,11 @@ public class Aio4jBenchmarks {
      * shared box, completes the peer's future and awaits its own. The loop runs one task at a time,
      * so the box needs no synchronisation, and each switch is exactly one future completion plus one
      * await (the completion schedules the waiter's wake-up with callSoon, as asyncio does).
+     *
+     * Figures 6 and 7 also check their work (Workload.checkQueueSum, checkLockCount): the consumer
+     * sums the items it got, and each critical section increments a shared counter across its
+     * sleep(0), so lost items or a broken mutual exclusion fail the benchmark instead of making it
+     * fast.
      *
      * Every benchmark returns a value derived from the work, so JMH's dead-code elimination
      * cannot remove any of it.
@@ -71,6 +80,20 @@ public class Aio4jBenchmarks {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public int gather(GatherSize size) {
         return gather(size.tasks);
+    }
+
+    /** Figure 6: ns per item that one producer task passes to one consumer task through a Queue(64). */
+    @Benchmark
+    @OperationsPerInvocation(Workload.QUEUE_ITEMS)
+    public long queue() {
+        return queue(Workload.QUEUE_ITEMS);
+    }
+
+    /** Figure 7: ns per acquire of a Lock that 4 tasks contend for, each yielding while holding it. */
+    @Benchmark
+    @OperationsPerInvocation(Workload.LOCK_TASKS * Workload.LOCK_ACQUIRES_PER_TASK)
+    public int lock() {
+        return lock(Workload.LOCK_TASKS, Workload.LOCK_ACQUIRES_PER_TASK);
     }
 
     /** The number of tasks of figure 4 (quick mode passes a tenth through JMH's -p). */
@@ -141,6 +164,59 @@ public class Aio4jBenchmarks {
             }
             return Aio.await(Aio.gather(tasks)).size();
         }));
+    }
+
+    /**
+     * One producer task puts the integers 0 .. items-1 into a {@code Queue(64)}, one consumer task
+     * gets {@code items} of them; returns their sum, checked.
+     */
+    static long queue(int items) {
+        long sum = Aio.run(Aio.async(() -> {
+            Queue<Integer> queue = Queue.create(Workload.QUEUE_SIZE);
+            Task<Void> producer = Aio.createTask(Aio.async(() -> {
+                for (int i = 0; i < items; i++) {
+                    queue.put(i);
+                }
+            }));
+            Task<Long> consumer = Aio.createTask(Aio.async(() -> {
+                long total = 0;
+                for (int i = 0; i < items; i++) {
+                    total += queue.get();
+                }
+                return total;
+            }));
+            Aio.await(producer);
+            return Aio.await(consumer);
+        }));
+        return Workload.checkQueueSum(items, sum);
+    }
+
+    /**
+     * {@code tasks} tasks each acquire one shared Lock {@code acquiresPerTask} times and
+     * {@code sleep(0)} while holding it; returns the shared counter the critical sections
+     * increment, checked.
+     */
+    @SuppressWarnings("try") // `held` is only there to release the lock when the block ends
+    static int lock(int tasks, int acquiresPerTask) {
+        int counter = Aio.run(Aio.async(() -> {
+            Lock lock = Lock.create();
+            int[] shared = {0}; // only touched with the lock held
+            List<Task<Void>> workers = new ArrayList<>(tasks);
+            for (int t = 0; t < tasks; t++) {
+                workers.add(Aio.createTask(Aio.async(() -> {
+                    for (int i = 0; i < acquiresPerTask; i++) {
+                        try (Acquired held = lock.acquire()) {
+                            int seen = shared[0];
+                            Aio.sleep(0);
+                            shared[0] = seen + 1;
+                        }
+                    }
+                })));
+            }
+            Aio.await(Aio.gather(workers));
+            return shared[0];
+        }));
+        return Workload.checkLockCount(tasks, acquiresPerTask, counter);
     }
 
     /**

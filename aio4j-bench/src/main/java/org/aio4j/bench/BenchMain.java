@@ -29,10 +29,12 @@ import org.aio4j.Aio;
  * </pre>
  *
  * <p>Figures are given by id or number (default: all): 1 {@code ping-pong}, 2 {@code sleep0},
- * 3 {@code sleep0-pair}, 4 {@code gather}, 5 {@code memory}. {@code --quick} divides the counts by
- * 10 and measures once after one warm-up: a smoke run of about a minute (a full run takes about
- * 13 minutes on 2 cores). Figure lines go to stdout, progress to stderr, and every child's full
- * output (JMH's report included) to {@code target/bench-logs/}.
+ * 3 {@code sleep0-pair}, 4 {@code gather}, 5 {@code memory}, 6 {@code queue}, 7 {@code lock}
+ * (figures 6 and 7 have no target, so their lines have no target column). {@code --quick} divides
+ * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
+ * of figures 1-5 takes about 13 minutes on 2 cores; figures 6 and 7 add under a minute each). Figure
+ * lines go to stdout, progress to stderr, and every child's full output (JMH's report included) to
+ * {@code target/bench-logs/}.
  * A line looks like
  *
  * <pre>
@@ -45,7 +47,7 @@ import org.aio4j.Aio;
 public final class BenchMain {
     /*
      * Who measures what, per figure:
-     * - aio4j, figures 1-4: JMH through its Runner API (JmhFigures), one fork.
+     * - aio4j, figures 1-4, 6 and 7: JMH through its Runner API (JmhFigures), one fork.
      * - kotlin, vthreads: one child JVM per figure ("--child <variant> <figure>"), which warms up and
      *   returns the median of its measurements (Samples). A child per figure keeps the JIT profile
      *   and the heap of one scenario out of the next, as JMH's fork does for aio4j.
@@ -221,15 +223,20 @@ public final class BenchMain {
         return command;
     }
 
-    /** Formats one figure line: aio4j, its target, then each peer with peer / aio4j. */
+    /**
+     * Formats one figure line: aio4j, its target (if the metric has one), then each peer with
+     * peer / aio4j.
+     */
     private String line(Figure figure, Figure.Metric metric, Map<Variant, Map<String, Double>> results) {
         Double aio4j = value(results, Variant.AIO4J, metric);
-        double target = metric.target(figure, plan);
         StringBuilder line = new StringBuilder(metric.label(figure, plan)).append(": ");
         line.append("aio4j ").append(aio4j == null ? "n/a" : number(aio4j));
-        line.append(" | target <=").append(number(target));
-        if (aio4j != null) {
-            line.append(" (").append(ratio(aio4j / target)).append(')');
+        if (metric.hasTarget()) {
+            double target = metric.target(figure, plan);
+            line.append(" | target <=").append(number(target));
+            if (aio4j != null) {
+                line.append(" (").append(ratio(aio4j / target)).append(')');
+            }
         }
         for (Variant peer : Variant.values()) {
             if (peer == Variant.AIO4J || !measures(peer, metric)) {
@@ -280,7 +287,7 @@ public final class BenchMain {
         System.out.println("# aio4j-bench: " + mode);
         System.out.printf(Locale.ROOT, "# JDK %s, %d cores, JVM flags: %s; aio4j strand mode %s%n", jdk,
                 Runtime.getRuntime().availableProcessors(), String.join(" ", JVM_FLAGS), Aio.strandMode());
-        System.out.printf(Locale.ROOT, "# aio4j figures 1-4: JMH, 1 fork, %d warm-up + %d measurement"
+        System.out.printf(Locale.ROOT, "# aio4j figures 1-4, 6, 7: JMH, 1 fork, %d warm-up + %d measurement"
                         + " iterations of %d ms (figure 4: %d + %d single shots); median of the iterations%n",
                 plan.jmhWarmupIterations(), plan.runs(), plan.jmhIterationMillis(),
                 plan.jmhSingleShotWarmups(), plan.runs());
@@ -347,7 +354,7 @@ public final class BenchMain {
     /**
      * {@code --child <variant> <figure> [--quick]}: measures one figure of one JVM variant in this
      * JVM and prints its RESULT lines (figure 5: a single measurement, this JVM being fresh).
-     * aio4j's figures 1-4 run here with the simple loop of the peers: a debugging aid, as the
+     * aio4j's other figures run here with the simple loop of the peers: a debugging aid, as the
      * harness measures them with JMH.
      */
     private static void child(String[] args) {
@@ -374,6 +381,8 @@ public final class BenchMain {
                 case SLEEP0 -> KotlinPeers.sleep0(plan);
                 case SLEEP0_PAIR -> KotlinPeers.sleep0Pair(plan);
                 case GATHER -> KotlinPeers.gather(plan);
+                case QUEUE -> KotlinPeers.queue(plan);
+                case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
@@ -381,6 +390,8 @@ public final class BenchMain {
                 case SLEEP0 -> VirtualThreadPeers.sleep0(plan);
                 case SLEEP0_PAIR -> VirtualThreadPeers.sleep0Pair(plan);
                 case GATHER -> VirtualThreadPeers.gather(plan);
+                case QUEUE -> VirtualThreadPeers.queue(plan);
+                case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
@@ -406,6 +417,16 @@ public final class BenchMain {
             case GATHER -> {
                 int count = plan.count(Workload.GATHER_TASKS);
                 yield Samples.medianOf(plan, () -> timed(() -> Aio4jBenchmarks.gather(count)) / 1e9);
+            }
+            case QUEUE -> {
+                int items = plan.count(Workload.QUEUE_ITEMS);
+                yield Samples.medianOf(plan, () -> timed(() -> Aio4jBenchmarks.queue(items)) / items);
+            }
+            case LOCK -> {
+                int perTask = plan.count(Workload.LOCK_ACQUIRES_PER_TASK);
+                int tasks = Workload.LOCK_TASKS;
+                yield Samples.medianOf(plan,
+                        () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
         };

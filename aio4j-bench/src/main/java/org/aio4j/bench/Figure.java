@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The five figures of the benchmark, in the order BenchMain runs and prints them.
+ * The figures of the benchmark, in the order BenchMain runs and prints them.
  *
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
- * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line.
+ * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
+ * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
  */
 enum Figure {
     PING_PONG("ping-pong", "pingPong", 0,
@@ -20,7 +21,11 @@ enum Figure {
             new Metric("gather", "spawn+gather %s tasks", "s", 0.8, true)),
     MEMORY("memory", null, Workload.MEMORY_TASKS,
             new Metric("memory-heap", "%s parked tasks, live heap", "bytes/task", 700, false),
-            new Metric("memory-rss", "%s parked tasks, RSS", "bytes/task", 700, false));
+            new Metric("memory-rss", "%s parked tasks, RSS", "bytes/task", 700, false)),
+    QUEUE("queue", "queue", 0,
+            new Metric("queue", "queue(" + Workload.QUEUE_SIZE + ") producer->consumer", "ns/item")),
+    LOCK("lock", "lock", 0,
+            new Metric("lock", "lock x" + Workload.LOCK_TASKS + " tasks, sleep(0) held", "ns/acquire"));
 
     /**
      * One printed line of a figure.
@@ -28,11 +33,21 @@ enum Figure {
      * @param key the key of the RESULT line that reports it
      * @param label the line's label, without the unit; {@code %s} stands for the task count ("1M")
      * @param unit the unit of the values, e.g. "ns/switch"
-     * @param target aio4j's target for the full-size run (an upper bound)
+     * @param target aio4j's target for the full-size run (an upper bound), or NaN if it has none
      * @param targetScalesWithCount whether the target is a total that shrinks with quick mode's
      *     smaller count (true for the seconds of figure 4, false for per-operation figures)
      */
     record Metric(String key, String label, String unit, double target, boolean targetScalesWithCount) {
+        /** A metric without a target: its line has no target column. */
+        Metric(String key, String label, String unit) {
+            this(key, label, unit, Double.NaN, false);
+        }
+
+        /** Whether aio4j has a target for this metric. */
+        boolean hasTarget() {
+            return !Double.isNaN(target);
+        }
+
         /** The label followed by the unit, with the task count of this plan. */
         String label(Figure figure, Plan plan) {
             return String.format(Locale.ROOT, label, countLabel(plan.count(figure.fullCount))) + " " + unit;
@@ -74,7 +89,7 @@ enum Figure {
         return metrics;
     }
 
-    /** The only metric of figures 1-4. */
+    /** The only metric of every figure but 5. */
     Metric metric() {
         if (metrics.size() != 1) {
             throw new IllegalStateException(id + " has " + metrics.size() + " metrics");
@@ -87,7 +102,7 @@ enum Figure {
         return this == MEMORY;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-5). */
+    /** The figure named by {@code arg}: its id or its number (1-7). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

@@ -16,8 +16,9 @@ final class JmhFigures {
      * One fork (a fresh JVM with the same flags as every other JVM of the run), a warm-up, then
      * Plan.runs() measurement iterations. The figure is the median of the iterations' scores, as the
      * other variants report the median of their measurements, rather than JMH's mean:
-     * - time-based benchmarks (figures 1-3): each iteration's score is the mean time per
-     *   operation over the iteration (@OperationsPerInvocation divides by the switches);
+     * - time-based benchmarks (figures 1-3, 6, 7): each iteration's score is the mean time per
+     *   operation over the iteration (@OperationsPerInvocation divides by the switches, items or
+     *   acquisitions);
      * - the single-shot benchmark (figure 4): each iteration is one spawn+gather.
      * JMH's own report goes to a log file, so that the harness prints only its one line per figure.
      */
@@ -29,7 +30,7 @@ final class JmhFigures {
 
     /**
      * Runs the JMH benchmark of {@code figure} and returns the median of its measurement
-     * iterations, in the benchmark's output unit (ns for figures 1-3, seconds for figure 4).
+     * iterations, in the benchmark's output unit (ns for figures 1-3, 6 and 7, seconds for figure 4).
      *
      * @param log where JMH writes its report
      * @throws RunnerException if the benchmark fails or JMH cannot run it

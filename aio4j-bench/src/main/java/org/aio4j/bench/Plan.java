@@ -28,7 +28,7 @@ public record Plan(boolean quick) {
         return quick ? 1.0 : 3.0;
     }
 
-    /** JMH warm-up iterations of the time-based benchmarks (figures 1-3). */
+    /** JMH warm-up iterations of the time-based benchmarks (figures 1-3, 6, 7). */
     int jmhWarmupIterations() {
         return quick ? 1 : 5;
     }

@@ -1,6 +1,8 @@
 package org.aio4j.bench;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The plain virtual-thread peers of the figures: one virtual thread per task, on the JDK's default
@@ -13,7 +15,9 @@ public final class VirtualThreadPeers {
      * - "await a future" is CompletableFuture.join(), which parks the virtual thread;
      * - "sleep(0)" is Thread.yield(), which submits the virtual thread to the back of the
      *   scheduler's queue and lets the carrier run something else;
-     * - "spawn and gather" is Thread.start() then join() of each thread.
+     * - "spawn and gather" is Thread.start() then join() of each thread;
+     * - the queue is an ArrayBlockingQueue(64) (put/take park the thread when full/empty), the lock
+     *   a fair ReentrantLock (FIFO hand-over, like asyncio.Lock's waiters).
      *
      * Unlike the three single-threaded event loops, the default scheduler runs up to two virtual
      * threads at the same time on this machine. Ping-pong therefore cannot share a mutable
@@ -21,7 +25,8 @@ public final class VirtualThreadPeers {
      * either writes it). Instead the baton is the future itself: each player completes the future it
      * holds with the new future it will wait on next, so every future is completed exactly once, by
      * the one player that holds it, and every switch is still one completion plus one wait. With two
-     * carriers, the two sleep(0) loops of figure 3 mostly run in parallel rather than switching.
+     * carriers, the two sleep(0) loops of figure 3 mostly run in parallel rather than switching,
+     * and the producer and consumer of figure 6 run in parallel on the two carriers.
      */
 
     private VirtualThreadPeers() {}
@@ -48,6 +53,25 @@ public final class VirtualThreadPeers {
     public static double gather(Plan plan) {
         int count = plan.count(Workload.GATHER_TASKS);
         return Samples.medianOf(plan, () -> spawnAndJoin(count) / 1e9);
+    }
+
+    /**
+     * Figure 6: ns per item that a producer thread passes to a consumer thread through an
+     * ArrayBlockingQueue(64).
+     */
+    public static double queue(Plan plan) {
+        int items = plan.count(Workload.QUEUE_ITEMS);
+        return Samples.medianOf(plan, () -> queueOnce(items) / items);
+    }
+
+    /**
+     * Figure 7: ns per acquire of a fair ReentrantLock that 4 virtual threads contend for, each
+     * calling {@code Thread.yield()} while holding it.
+     */
+    public static double lock(Plan plan) {
+        int perTask = plan.count(Workload.LOCK_ACQUIRES_PER_TASK);
+        return Samples.medianOf(plan,
+                () -> lockOnce(Workload.LOCK_TASKS, perTask) / ((double) Workload.LOCK_TASKS * perTask));
     }
 
     /**
@@ -127,6 +151,64 @@ public final class VirtualThreadPeers {
             threads[i] = Thread.ofVirtual().start(Thread::yield);
         }
         joinAll(threads);
+        return Samples.since(start);
+    }
+
+    /** One producer puts 0 .. items-1, one consumer takes and sums them (checked); returns ns. */
+    private static double queueOnce(int items) {
+        long start = System.nanoTime();
+        ArrayBlockingQueue<Integer> queue = new ArrayBlockingQueue<>(Workload.QUEUE_SIZE);
+        long[] sum = {0}; // written by the consumer, read after join()
+        Thread producer = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < items; i++) {
+                    queue.put(i);
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("producer interrupted", e);
+            }
+        });
+        Thread consumer = Thread.ofVirtual().start(() -> {
+            long total = 0;
+            try {
+                for (int i = 0; i < items; i++) {
+                    total += queue.take();
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("consumer interrupted", e);
+            }
+            sum[0] = total;
+        });
+        joinAll(producer, consumer);
+        Workload.checkQueueSum(items, sum[0]);
+        return Samples.since(start);
+    }
+
+    /**
+     * {@code threads} virtual threads each take a fair ReentrantLock {@code acquiresPerThread} times,
+     * incrementing a shared counter across a {@code Thread.yield()} (checked); returns ns.
+     */
+    private static double lockOnce(int threads, int acquiresPerThread) {
+        long start = System.nanoTime();
+        ReentrantLock lock = new ReentrantLock(true);
+        int[] shared = {0}; // only touched with the lock held; read after join()
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < acquiresPerThread; i++) {
+                    lock.lock();
+                    try {
+                        int seen = shared[0];
+                        Thread.yield();
+                        shared[0] = seen + 1;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            });
+        }
+        joinAll(workers);
+        Workload.checkLockCount(threads, acquiresPerThread, shared[0]);
         return Samples.since(start);
     }
 

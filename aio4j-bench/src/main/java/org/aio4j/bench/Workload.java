@@ -5,14 +5,17 @@ package org.aio4j.bench;
  *
  * <p>{@code asyncio_bench.py} repeats these numbers for the CPython peers; change both together.
  * Quick mode ({@link Plan#count}) divides them by 10, except where JMH needs the compile-time
- * constant for {@code @OperationsPerInvocation} (figures 1-3 of aio4j: there quick mode shortens the
- * JMH iterations instead, which is what bounds their duration anyway).
+ * constant for {@code @OperationsPerInvocation} (figures 1-3, 6 and 7 of aio4j: there quick mode
+ * shortens the JMH iterations instead, which is what bounds their duration anyway).
  */
 final class Workload {
     /*
-     * Sizes: each measurement of figures 1-3 takes tens of milliseconds for aio4j and Kotlin and up
-     * to a few seconds for CPython and virtual threads on the default scheduler, so that loop start
-     * and thread start-up are noise, and the whole run stays within about 20 minutes.
+     * Sizes: each measurement of figures 1-3, 6 and 7 takes tens of milliseconds for aio4j and
+     * Kotlin and up to a few seconds for CPython and virtual threads on the default scheduler, so
+     * that loop start and thread start-up are noise, and the whole run stays within about 20
+     * minutes. Figures 6 and 7 were sized on CPython asyncio (about 1 and 2 s per measurement on
+     * the 2-core machine), so that each peer finishes one of them, warm-up included, well within a
+     * minute.
      */
 
     /** Figure 1: rounds of ping-pong; each round is two switches. */
@@ -25,6 +28,45 @@ final class Workload {
     static final int GATHER_TASKS = 1_000_000;
     /** Figure 5: tasks parked at once. */
     static final int MEMORY_TASKS = 1_000_000;
+    /** Figure 6: items one producer puts into the queue and one consumer gets. */
+    static final int QUEUE_ITEMS = 1_000_000;
+    /** Figure 6: the queue's capacity (asyncio's {@code maxsize}). */
+    static final int QUEUE_SIZE = 64;
+    /** Figure 7: tasks contending for the lock. */
+    static final int LOCK_TASKS = 4;
+    /** Figure 7: acquisitions of the lock by each task. */
+    static final int LOCK_ACQUIRES_PER_TASK = 50_000;
+
+    /**
+     * Figure 6's check: the consumer sums the items 0 .. items-1 it got; anything but their sum means
+     * items were lost, duplicated or made up. Returns {@code sum}.
+     *
+     * @throws IllegalStateException if the sum is wrong
+     */
+    static long checkQueueSum(int items, long sum) {
+        long expected = (long) items * (items - 1) / 2;
+        if (sum != expected) {
+            throw new IllegalStateException("queue: the consumer's items sum to " + sum + ", expected "
+                    + expected + " (0 + 1 + ... + " + (items - 1) + ")");
+        }
+        return sum;
+    }
+
+    /**
+     * Figure 7's check: each critical section reads a shared counter, yields, and writes the value it
+     * read plus one, so a second task inside the section at the same time loses an increment.
+     * Returns {@code counter}.
+     *
+     * @throws IllegalStateException if the counter is not {@code tasks * acquiresPerTask}
+     */
+    static int checkLockCount(int tasks, int acquiresPerTask, int counter) {
+        int expected = tasks * acquiresPerTask;
+        if (counter != expected) {
+            throw new IllegalStateException("lock: the counter is " + counter + " after " + expected
+                    + " critical sections; mutual exclusion failed");
+        }
+        return counter;
+    }
 
     private Workload() {}
 }

@@ -5,8 +5,12 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.cancelChildren
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.yield
 
 /**
@@ -22,7 +26,9 @@ object KotlinPeers {
      *   runBlocking event loop's queue, as asyncio's call_soon does;
      * - sleep(0) is yield(): in runBlocking it always suspends and requeues the coroutine at the back
      *   of the event loop's queue (delay(0) would return without suspending);
-     * - a task is launch { } (or async { } where a result is gathered); gather is awaitAll().
+     * - a task is launch { } (or async { } where a result is gathered); gather is awaitAll();
+     * - the queue is a Channel<Int>(64) (send/receive suspend when full/empty), the lock a Mutex
+     *   (FIFO: unlock hands the lock to the first waiter).
      * Each measured interval is the whole runBlocking call, as JMH times the whole Aio.run call.
      */
 
@@ -68,6 +74,25 @@ object KotlinPeers {
         }
     }
 
+    /** Figure 6: ns per item that a producer coroutine sends to a consumer through a Channel(64). */
+    @JvmStatic
+    fun queue(plan: Plan): Double {
+        val items = plan.count(Workload.QUEUE_ITEMS)
+        return Samples.medianOf(plan) { timed { queueOnce(items) } / items }
+    }
+
+    /**
+     * Figure 7: ns per `lock()` of a Mutex that 4 coroutines contend for, each calling `yield()`
+     * while holding it.
+     */
+    @JvmStatic
+    fun lock(plan: Plan): Double {
+        val perTask = plan.count(Workload.LOCK_ACQUIRES_PER_TASK)
+        return Samples.medianOf(plan) {
+            timed { lockOnce(Workload.LOCK_TASKS, perTask) } / (Workload.LOCK_TASKS.toDouble() * perTask)
+        }
+    }
+
     /**
      * Figure 5 (one measurement; call in a fresh JVM): memory per coroutine suspended in `await()`
      * of one never-completed CompletableDeferred.
@@ -88,6 +113,47 @@ object KotlinPeers {
             coroutineContext.cancelChildren()
             memory
         }
+    }
+
+    /** One producer sends 0 until items, one consumer receives and sums them (checked). */
+    private fun queueOnce(items: Int) {
+        val sum = runBlocking {
+            val channel = Channel<Int>(Workload.QUEUE_SIZE)
+            launch { repeat(items) { channel.send(it) } }
+            val consumer = async {
+                var total = 0L
+                repeat(items) { total += channel.receive() }
+                total
+            }
+            consumer.await()
+        }
+        Workload.checkQueueSum(items, sum)
+    }
+
+    /**
+     * [tasks] coroutines each lock one Mutex [acquiresPerTask] times, incrementing a shared counter
+     * across a `yield()` (checked).
+     */
+    private fun lockOnce(tasks: Int, acquiresPerTask: Int) {
+        val counter = runBlocking {
+            val mutex = Mutex()
+            var shared = 0 // only touched with the mutex held
+            coroutineScope {
+                repeat(tasks) {
+                    launch {
+                        repeat(acquiresPerTask) {
+                            mutex.withLock {
+                                val seen = shared
+                                yield()
+                                shared = seen + 1
+                            }
+                        }
+                    }
+                }
+            }
+            shared
+        }
+        Workload.checkLockCount(tasks, acquiresPerTask, counter)
     }
 
     private fun pingPongOnce(rounds: Int) = runBlocking {
