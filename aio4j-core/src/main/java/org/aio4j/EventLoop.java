@@ -138,6 +138,8 @@ public final class EventLoop {
     // test-kit hooks (LoopHooks)
     private ArrayList<Future<Void>> idleWaiters;
     java.util.random.RandomGenerator shuffle;
+    /** Items of the shuffled batch not run yet: they are out of {@code ready}, but still waiting (othersWaiting). */
+    private int shuffledLeft;
     java.util.function.Consumer<Coro<?>> coroListener;
     /** The context of the callback running now (built lazily from its handle's captured variables). */
     Context callbackContext;
@@ -453,7 +455,7 @@ public final class EventLoop {
 
     /** Whether a sleep(0) must really go round the loop: something else could run. */
     boolean othersWaiting() {
-        if (!ready.isEmpty() || !inbox.isEmpty() || stopping || !freshCoros.isEmpty()) {
+        if (!ready.isEmpty() || shuffledLeft > 0 || !inbox.isEmpty() || stopping || !freshCoros.isEmpty()) {
             return true;
         }
         TimerHandle next = timers.peek();
@@ -727,12 +729,18 @@ public final class EventLoop {
             batch[j] = t;
         }
         batchLeft = 0;
-        for (Object item : batch) {
-            runItem(item);
-            while (batchLeft > 0) {
-                batchLeft--;
-                runItem(ready.pollFirst());
+        shuffledLeft = batch.length;
+        try {
+            for (Object item : batch) {
+                shuffledLeft--;
+                runItem(item);
+                while (batchLeft > 0) {
+                    batchLeft--;
+                    runItem(ready.pollFirst());
+                }
             }
+        } finally {
+            shuffledLeft = 0;
         }
     }
 

@@ -195,4 +195,28 @@ class AioTestBehaviourTest {
         }
         assertThat(seen).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
+
+    @AioTest(shuffle = true, timeout = 10)
+    void underShuffleSleepZeroStillLetsTheRestOfTheBatchRun(TestLoop test) {
+        // Two tasks start in one batch; whichever runs first spins on sleep(0) until the other has
+        // run. The shuffled batch is out of the ready queue while it runs: sleep(0) must still see
+        // the other task as waiting and yield to it instead of returning at once forever.
+        boolean[] ran = new boolean[2];
+        List<Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int me = i;
+            tasks.add(createTask(async(() -> {
+                ran[me] = true;
+                int spins = 0;
+                while (!ran[1 - me]) {
+                    sleep(0);
+                    spins++;
+                }
+                return spins;
+            })));
+        }
+        for (Task<Integer> t : tasks) {
+            assertThat(await(t)).isLessThanOrEqualTo(1);
+        }
+    }
 }
