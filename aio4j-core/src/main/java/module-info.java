@@ -1,6 +1,7 @@
 /**
- * aio4j: Python's asyncio model for Java. The public API is the package {@code org.aio4j}; start at
- * {@link org.aio4j.Aio}.
+ * aio4j: Python's asyncio model for Java. The public API is the package {@code org.aio4j} (start at
+ * {@link org.aio4j.Aio}) and {@code org.aio4j.sync} (locks, events, conditions, semaphores, barriers
+ * and queues), which is built on {@code org.aio4j}'s public API only.
  */
 module org.aio4j {
     exports org.aio4j;
