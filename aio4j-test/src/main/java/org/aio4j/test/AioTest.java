@@ -63,6 +63,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>if a task failed and nobody retrieved its exception;</li>
  *   <li>if a coroutine made during the test was never awaited;</li>
  *   <li>if the loop reported an error to its exception handler (a callback threw);</li>
+ *   <li>if a task left behind ignores the cancellation sent when the body ends (still pending a
+ *       virtual minute, or a real second, later);</li>
  *   <li>on timeout: {@link #timeout()} real seconds or {@link #virtualTimeout()} virtual seconds;
  *       the message shows every task's name and where it is parked.</li>
  * </ul>

@@ -13,9 +13,12 @@ import org.aio4j.Clock;
 import org.aio4j.Coro;
 import org.aio4j.EventLoop;
 import org.aio4j.ExceptionContext;
+import org.aio4j.Future;
+import org.aio4j.ReturnWhen;
 import org.aio4j.Task;
 import org.aio4j.TimerHandle;
 import org.aio4j.VirtualClock;
+import org.aio4j.WaitResult;
 import org.aio4j.internal.LoopHooks;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -48,6 +51,9 @@ final class Session implements ExtensionContext.Store.CloseableResource {
 
     /** After a real-time limit, how long the loop gets to cancel the test and report. */
     private static final long GRACE_MILLIS = 2_000;
+    /** How long the tasks left behind get to finish once cancelled at the end of a test. */
+    private static final double CLEANUP_VIRTUAL_SECONDS = 60;
+    private static final double CLEANUP_REAL_SECONDS = 1;
     /** The kit's own classes, left out of "parked at" stacks (not the whole package: tests live there too). */
     private static final Set<String> KIT_PLUMBING = Set.of(Session.class.getName(),
             AioTestExtension.class.getName(), AioTestEngine.class.getName());
@@ -180,7 +186,7 @@ final class Session implements ExtensionContext.Store.CloseableResource {
                 }
             }
             collectLeaks(problems);
-            cancelTheRest();
+            cancelTheRest(problems);
         } finally {
             testLoop.unregister();
             try {
@@ -245,16 +251,31 @@ final class Session implements ExtensionContext.Store.CloseableResource {
         }
     }
 
-    private void cancelTheRest() {
+    /**
+     * Cancels what the test left running and waits for it, for at most a minute of virtual time (a
+     * second of real time): a task that ignores its cancellation is reported, and the test's own
+     * failure stays the failure, instead of the cleanup hanging until the real-time limit.
+     */
+    private void cancelTheRest(List<String> problems) {
         Set<Task<?>> rest = loop.allTasks();
         if (rest.isEmpty()) {
             return;
         }
+        double limit = virtualClock != null ? CLEANUP_VIRTUAL_SECONDS : CLEANUP_REAL_SECONDS;
         loop.runUntilComplete(Aio.async("aio4j-test cleanup", () -> {
             for (Task<?> t : rest) {
                 t.cancel("aio4j-test: the test ended");
             }
-            Aio.await(Aio.gather(true, rest));
+            WaitResult<Object> r = Aio.wait(rest, limit, ReturnWhen.ALL_COMPLETED);
+            for (Future<Object> f : r.done()) {
+                if (!f.cancelled()) {
+                    f.exception(); // retrieved: the leak was reported already
+                }
+            }
+            for (Future<Object> f : r.pending()) {
+                problems.add("task ignored its cancellation when the test ended (still pending " + limit + " s"
+                        + " later): " + describe((Task<?>) f));
+            }
         }));
     }
 

@@ -58,6 +58,21 @@ class FailureDetectionTest {
     // ------------------------------------------------------------------ fixtures
 
     static class Fixtures {
+        @AioTest(timeout = 20)
+        void failsWhileATaskIgnoresItsCancellation() {
+            createTask(async(() -> {
+                while (true) {
+                    try {
+                        sleep(10);
+                    } catch (org.aio4j.CancelledError ignored) {
+                        // a bug under test: it will not stop
+                    }
+                }
+            }), "stubborn");
+            sleep(1);
+            throw new AssertionError("the real failure");
+        }
+
         @AioTest
         void leaksATask() {
             createTask(async(() -> sleep(100)), "forgotten-poller");
@@ -421,5 +436,13 @@ class FailureDetectionTest {
         Throwable t = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow();
         assertThat(t.getMessage()).contains("leaked-by-invocation-1");
+    }
+
+    @Test
+    void taskIgnoringCancellationAtTheEndDoesNotHideTheTestsOwnFailure() {
+        String failure = failureOf(Fixtures.class, "failsWhileATaskIgnoresItsCancellation");
+        assertThat(failure).startsWith("the real failure")
+                .contains("task ignored its cancellation when the test ended (still pending 60.0 s later): 'stubborn'")
+                .doesNotContain("real-time limit");   // before: the cleanup hung until the limit
     }
 }
