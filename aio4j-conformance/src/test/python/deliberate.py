@@ -8,7 +8,8 @@ the test reports it as skipped, with its diff, until aio4j matches.
 
 The expected outcomes are in aio4j_expected.json, one per scenario name. They were taken from aio4j's
 run (extract_actual.py) and checked line by line against the "why"; tg_cancel_and_outer_cancel was
-written by hand.
+written by hand. Those of org.aio4j.sync where aio4j follows CPython 3.13 (Condition) or that use
+3.13 API (Queue.shutdown) are CPython 3.13.0's own outcomes (cpython_outcomes.py), not aio4j's.
 """
 
 import json
@@ -60,6 +61,44 @@ CANCEL_MESSAGE_KEPT = {name: {"aio4j_expected": expect(name, WHY_CANCEL_MESSAGE)
     "gather_fail_cancelled_ok_return_exceptions", "gather_of_cancelled_child_return_exceptions",
     "gather_ok_cancelled_ok_return_exceptions")}
 
+# org.aio4j.sync, as its classes document them.
+WHY_CONDITION_HANDS_ON = ("a Condition waiter that a notify had reached but that ends with CancelledError (cancelled"
+                          " in the iteration of the notify, or while re-acquiring the lock) passes one notification"
+                          " on to the next waiter, as CPython 3.13 does (gh-112202); 3.11 loses it and leaves that"
+                          " waiter asleep. Expected: CPython 3.13.0's run. (3.13 also wakes one waiter spuriously"
+                          " when a waiter that no notify had reached is cancelled; aio4j does not, as 3.11.)")
+WHY_CONDITION_LAST_CANCEL = ("a Condition waiter cancelled while it re-acquires the lock rethrows the last"
+                             " CancelledError it received, with its message, as CPython 3.13 does; 3.11 raises a new,"
+                             " bare one. Expected: CPython 3.13.0's run.")
+WHY_QUEUE_SHUTDOWN = ("Queue.shutdown() is Python 3.13 API; CPython 3.11 cannot run it. Expected: CPython 3.13.0's"
+                      " run.")
+WHY_WAIT_FOR_CHECKS_LOCK = ("Condition.waitFor checks that the lock is held before it calls the predicate; asyncio's"
+                            " wait_for calls it first and only notices the missing lock when it is false, so the"
+                            " misuse hides while the state happens to be right (Condition's implementation notes).")
+WHY_QUEUE_NEGATIVE_MAXSIZE = ("a negative maxsize is an IllegalArgumentException (ValueError): asyncio takes it as"
+                              " unbounded, aio4j as a bug, since 0 says unbounded (Queue's implementation notes).")
+WHY_COUNT_MISUSE_IS_STATE = ("Queue.taskDone() called too often and a BoundedSemaphore released above its initial"
+                             " value throw IllegalStateException (printed RuntimeError), where asyncio raises"
+                             " ValueError: there is no bad argument, the object's state forbids the call"
+                             " (Queue.taskDone and Semaphore's implementation notes).")
+
+SYNC = {}
+for _why, _names in (
+        (WHY_CONDITION_HANDS_ON, ("sync_condition_wake_then_cancel", "sync_condition_wake_then_cancel_message",
+                                  "condition_cancel_while_reacquiring")),
+        (WHY_CONDITION_LAST_CANCEL, ("condition_cancel_while_reacquiring_message",
+                                     "condition_cancelled_twice_while_reacquiring")),
+        (WHY_WAIT_FOR_CHECKS_LOCK, ("condition_wait_without_lock",)),
+        (WHY_QUEUE_NEGATIVE_MAXSIZE, ("queue_negative_maxsize",)),
+        (WHY_COUNT_MISUSE_IS_STATE, ("queue_task_done_too_many", "bounded_semaphore_over_release")),
+        (WHY_QUEUE_SHUTDOWN, ("queue_shutdown_wakes_getters", "queue_shutdown_graceful_drains",
+                              "queue_shutdown_wakes_putters", "queue_shutdown_immediate_discards",
+                              "queue_shutdown_immediate_releases_join", "queue_shutdown_graceful_join_still_waits",
+                              "queue_shutdown_then_immediate", "queue_shutdown_woken_getter_takes_item",
+                              "queue_shutdown_consumers_drain"))):
+    for _name in _names:
+        SYNC[_name] = {"aio4j_expected": expect(_name, _why)}
+
 KNOWN_DISCREPANCIES = {
     # None open. Fixed since the suite found them: a second cancel() replacing the first one's message
     # (double_cancel_*), waitFor losing work that completed in the deadline's iteration
@@ -71,7 +110,7 @@ KNOWN_DISCREPANCIES = {
 def apply(sc):
     """Adds the override or known-discrepancy marker that belongs to scenario sc, if any."""
     name = sc["name"]
-    for table in (WAIT_FOR_NO_SWALLOW, TG_UNCANCEL_AFTER_WAIT, CANCEL_MESSAGE_KEPT):
+    for table in (WAIT_FOR_NO_SWALLOW, TG_UNCANCEL_AFTER_WAIT, CANCEL_MESSAGE_KEPT, SYNC):
         if name in table:
             sc.update(table[name])
     if name in KNOWN_DISCREPANCIES:

@@ -170,6 +170,144 @@ def tg_cancel(tg):
     return {"op": "tg_cancel", "tg": tg}
 
 
+# ---------------------------------------------------------------- primitives and queues
+
+def new(kind, name, value=None, maxsize=None, parties=None, lock=None):
+    """kind: lock, event, condition, semaphore, bounded_semaphore, barrier, queue, lifo_queue,
+    priority_queue."""
+    step = {"op": "new", "kind": kind, "name": name}
+    for k, v in (("value", value), ("maxsize", maxsize), ("parties", parties), ("lock", lock)):
+        if v is not None:
+            step[k] = v
+    return step
+
+
+def _method(op, on, **args):
+    step = {"op": op, "on": on}
+    step.update(args)
+    return step
+
+
+def acquire(on):
+    return _method("acquire", on)
+
+
+def release(on):
+    return _method("release", on)
+
+
+def locked(on):
+    return _method("locked", on)
+
+
+def with_(on, *body):
+    """async with on: body"""
+    return _method("with", on, body=list(body))
+
+
+def set_(on):
+    return _method("set", on)
+
+
+def clear(on):
+    return _method("clear", on)
+
+
+def is_set(on):
+    return _method("is_set", on)
+
+
+def wait_on(on):
+    """Event.wait(), Condition.wait(), Barrier.wait()."""
+    return _method("wait", on)
+
+
+def cond_wait_for(on, var, ge=None, eq=None):
+    """Condition.wait_for(lambda: vars[var] >= ge) (or == eq); each evaluation is logged."""
+    pred = {"var": var}
+    if ge is not None:
+        pred["ge"] = ge
+    else:
+        pred["eq"] = eq
+    return _method("wait_for", on, pred=pred)
+
+
+def set_var(var, value):
+    return {"op": "set_var", "var": var, "value": value}
+
+
+def add_var(var, by=1):
+    return {"op": "add_var", "var": var, "by": by}
+
+
+def notify(on, n=1):
+    return _method("notify", on, n=n)
+
+
+def notify_all(on):
+    return _method("notify_all", on)
+
+
+def reset(on):
+    return _method("reset", on)
+
+
+def abort(on):
+    return _method("abort", on)
+
+
+def n_waiting(on):
+    return _method("n_waiting", on)
+
+
+def broken(on):
+    return _method("broken", on)
+
+
+def parties(on):
+    return _method("parties", on)
+
+
+def put(on, value):
+    return _method("put", on, value=value)
+
+
+def get(on):
+    return _method("get", on)
+
+
+def put_nowait(on, value):
+    return _method("put_nowait", on, value=value)
+
+
+def get_nowait(on):
+    return _method("get_nowait", on)
+
+
+def qsize(on):
+    return _method("qsize", on)
+
+
+def empty(on):
+    return _method("empty", on)
+
+
+def full(on):
+    return _method("full", on)
+
+
+def task_done(on):
+    return _method("task_done", on)
+
+
+def join(on):
+    return _method("join", on)
+
+
+def shutdown(on, immediate=False):
+    return _method("shutdown", on, immediate=immediate)
+
+
 def scenario(name, doc, main, **extra):
     s = {"name": name, "doc": doc, "main": list(main)}
     s.update(extra)

@@ -1,9 +1,10 @@
 """Runs conformance scenarios on CPython's asyncio, on virtual time, and prints their traces.
 
-Usage: python3 asyncio_interpreter.py SCENARIO_DIR [NAME...]
+Usage: python3 asyncio_interpreter.py [--all] SCENARIO_DIR [NAME...]
 
 Reads every ``*.json`` file under SCENARIO_DIR (see aio4j-conformance/README.md for the format),
-runs each scenario whose ``"python"`` flag is not false on a fresh ``VirtualTimeLoop``, and writes
+runs each scenario whose ``"python"`` flag is not false (``--all``: every scenario, for running the
+aio4j-only ones on a newer CPython that has their API) on a fresh ``VirtualTimeLoop``, and writes
 one JSON document to stdout::
 
     {"python": "3.11.7 ...", "results": {NAME: OUTCOME, ...}}
@@ -72,10 +73,31 @@ def fmt_exc(e):
         return "ExceptionGroup[" + ", ".join(fmt_exc(x) for x in e.exceptions) + "]"
     elif isinstance(e, ScenarioError):
         name = e.error_name
+    elif isinstance(e, BUILTIN_ERRORS):
+        return builtin_error_name(e)
     else:
         return "%s(%s)" % (type(e).__name__, json.dumps(str(e)))
     msg = _message(e)
     return name if msg is None else "%s(%s)" % (name, json.dumps(msg))
+
+
+# Errors of asyncio's primitives and queues, printed by name only (their messages are each
+# implementation's own wording): the Java side prints the same names for IllegalStateException,
+# IllegalArgumentException, BrokenBarrierError and the interpreter's QueueEmpty / QueueFull.
+# BrokenBarrierError is a RuntimeError, so it comes first.
+# QueueShutDown exists from Python 3.13 on (see op_shutdown).
+_BUILTIN_NAMES = tuple((cls, name) for cls, name in (
+    (asyncio.BrokenBarrierError, "BrokenBarrierError"), (asyncio.QueueEmpty, "QueueEmpty"),
+    (asyncio.QueueFull, "QueueFull"), (getattr(asyncio, "QueueShutDown", None), "QueueShutDown"),
+    (RuntimeError, "RuntimeError"), (ValueError, "ValueError")) if cls is not None)
+BUILTIN_ERRORS = tuple(cls for cls, _ in _BUILTIN_NAMES)
+
+
+def builtin_error_name(e):
+    for cls, name in _BUILTIN_NAMES:
+        if isinstance(e, cls):
+            return name
+    raise TypeError(e)
 
 
 def fmt_value(v):
@@ -113,6 +135,8 @@ def matches(exc, type_name):
         return isinstance(exc, TimeoutError)
     if type_name == "ExceptionGroup":
         return isinstance(exc, BaseExceptionGroup)
+    if isinstance(exc, BUILTIN_ERRORS) and not isinstance(exc, ScenarioError):
+        return builtin_error_name(exc) == type_name
     return isinstance(exc, ScenarioError) and exc.error_name == type_name
 
 
@@ -141,10 +165,11 @@ class Interpreter:
         self.scenario = scenario
         self.loop = loop
         self.coros = scenario.get("coros", {})
-        self.objs = {}           # name -> Task | Future | TaskGroup | Timeout
+        self.objs = {}           # name -> Task | Future | TaskGroup | Timeout | primitive | queue
         self.names = {}          # id(obj) -> name, for futures and tasks
         self.tasks = []          # (name, task) in creation order
         self.futures = []        # (name, future) of plain and gather futures
+        self.vars = {}           # shared variables of "set_var" / "add_var" and predicates
         self.trace = []
 
     # -------------------------------------------------------- helpers
@@ -323,15 +348,13 @@ class Interpreter:
         if not step.get("nowait", False):
             await self.logged("gather", g)
 
-    async def op_wait_for(self, step, handling):
-        fut = self.awaitable(step["item"])
-        await self.logged("wait_for", asyncio.wait_for(fut, step.get("timeout")))
-
     async def op_shield(self, step, handling):
         fut = self.awaitable(step["item"])
         await self.logged("shield", asyncio.shield(fut))
 
     async def op_wait(self, step, handling):
+        if "on" in step:
+            return await self.wait_on(step, handling)
         futs = [self.awaitable(i) for i in step["items"]]
         when = RETURN_WHEN[step.get("return_when", "ALL_COMPLETED")]
         done, pending = await asyncio.wait(futs, timeout=step.get("timeout"), return_when=when)
@@ -376,6 +399,192 @@ class Interpreter:
     async def op_tg_cancel(self, step, handling):
         raise ScenarioBroken("tg_cancel (TaskGroup.cancel, Python 3.15) cannot run on CPython 3.11;"
                              " mark the scenario \"python\": false")
+
+    # -------------------------------------------------------- synchronization primitives and queues
+    #
+    # Method ops name their object in "on" and log "<op> <on>" (plus the argument of put), then
+    # " = value" when the call returns one, or " ! Error" when it raises (and the error propagates).
+
+    SYNC_KINDS = {
+        "lock": lambda step: asyncio.Lock(),
+        "event": lambda step: asyncio.Event(),
+        "semaphore": lambda step: asyncio.Semaphore(step.get("value", 1)),
+        "bounded_semaphore": lambda step: asyncio.BoundedSemaphore(step.get("value", 1)),
+        "barrier": lambda step: asyncio.Barrier(step["parties"]),
+        "queue": lambda step: asyncio.Queue(step.get("maxsize", 0)),
+        "lifo_queue": lambda step: asyncio.LifoQueue(step.get("maxsize", 0)),
+        "priority_queue": lambda step: asyncio.PriorityQueue(step.get("maxsize", 0)),
+    }
+
+    def on(self, step, *types):
+        o = self.obj(step["on"])
+        if not isinstance(o, types):
+            raise ScenarioBroken("%r cannot do %r" % (step["on"], step["op"]))
+        return o
+
+    def sync_log(self, what, fn):
+        """Calls fn() (no waiting) and logs what it returned or raised, as logged() does for awaits."""
+        try:
+            r = fn()
+        except BaseException as e:
+            self.log("%s ! %s" % (what, fmt_exc(e)))
+            raise
+        self.log(what if r is None else "%s = %s" % (what, fmt_value(r)))
+        return r
+
+    async def async_log(self, what, awaitable, void=False):
+        try:
+            r = await awaitable
+        except BaseException as e:
+            self.log("%s ! %s" % (what, fmt_exc(e)))
+            raise
+        self.log(what if void else "%s = %s" % (what, fmt_value(r)))
+        return r
+
+    async def op_new(self, step, handling):
+        kind = step["kind"]
+        if kind == "condition":
+            lock = None
+            if "lock" in step:
+                lock = self.obj(step["lock"])
+                if not isinstance(lock, asyncio.Lock):
+                    raise ScenarioBroken("the lock of a condition must be a lock: %r" % step["lock"])
+            make = lambda: asyncio.Condition(lock)  # noqa: E731
+        elif kind in self.SYNC_KINDS:
+            make = lambda: self.SYNC_KINDS[kind](step)  # noqa: E731
+        else:
+            raise ScenarioBroken("unknown kind %r" % kind)
+        try:
+            o = make()
+        except (RuntimeError, ValueError) as e:
+            self.log("new %s ! %s" % (step["name"], fmt_exc(e)))
+            raise
+        self.register(step["name"], o, "sync")
+
+    LOCKS = (asyncio.Lock, asyncio.Condition, asyncio.Semaphore)
+    QUEUES = (asyncio.Queue,)
+
+    async def op_acquire(self, step, handling):
+        await self.async_log("acquire " + step["on"], self.on(step, *self.LOCKS).acquire())
+
+    async def op_release(self, step, handling):
+        self.sync_log("release " + step["on"], self.on(step, *self.LOCKS).release)
+
+    async def op_locked(self, step, handling):
+        self.sync_log("locked " + step["on"], self.on(step, *self.LOCKS).locked)
+
+    async def op_with(self, step, handling):
+        async with self.on(step, *self.LOCKS):
+            return await self.block(step.get("body", []), handling)
+
+    async def op_set(self, step, handling):
+        self.sync_log("set " + step["on"], self.on(step, asyncio.Event).set)
+
+    async def op_clear(self, step, handling):
+        self.sync_log("clear " + step["on"], self.on(step, asyncio.Event).clear)
+
+    async def op_is_set(self, step, handling):
+        self.sync_log("is_set " + step["on"], self.on(step, asyncio.Event).is_set)
+
+    async def wait_on(self, step, handling):
+        o = self.on(step, asyncio.Event, asyncio.Condition, asyncio.Barrier)
+        await self.async_log("wait " + step["on"], o.wait())
+
+    async def op_wait_for(self, step, handling):
+        if "on" not in step:
+            fut = self.awaitable(step["item"])
+            await self.logged("wait_for", asyncio.wait_for(fut, step.get("timeout")))
+            return
+        cond = self.on(step, asyncio.Condition)
+        await self.async_log("wait_for " + step["on"], cond.wait_for(self.predicate(step["pred"])))
+
+    def predicate(self, pred):
+        """{"var": n, "ge": v} or {"var": n, "eq": v}: logs every evaluation."""
+        var = pred["var"]
+        if "ge" in pred:
+            text, test = ">= %s" % fmt_value(pred["ge"]), lambda x: x >= pred["ge"]
+        elif "eq" in pred:
+            text, test = "== %s" % fmt_value(pred["eq"]), lambda x: x == pred["eq"]
+        else:
+            raise ScenarioBroken("a predicate needs 'ge' or 'eq': %r" % (pred,))
+
+        def evaluate():
+            r = test(self.vars.get(var, 0))
+            self.log("predicate %s %s = %s" % (var, text, fmt_value(r)))
+            return r
+        return evaluate
+
+    async def op_set_var(self, step, handling):
+        self.vars[step["var"]] = step["value"]
+        self.log("var %s = %s" % (step["var"], fmt_value(step["value"])))
+
+    async def op_add_var(self, step, handling):
+        self.vars[step["var"]] = self.vars.get(step["var"], 0) + step.get("by", 1)
+        self.log("var %s = %s" % (step["var"], fmt_value(self.vars[step["var"]])))
+
+    async def op_notify(self, step, handling):
+        cond = self.on(step, asyncio.Condition)
+        n = step.get("n", 1)
+        self.sync_log("notify %s %d" % (step["on"], n), lambda: cond.notify(n))
+
+    async def op_notify_all(self, step, handling):
+        self.sync_log("notify_all " + step["on"], self.on(step, asyncio.Condition).notify_all)
+
+    async def op_reset(self, step, handling):
+        await self.async_log("reset " + step["on"], self.on(step, asyncio.Barrier).reset(), void=True)
+
+    async def op_abort(self, step, handling):
+        await self.async_log("abort " + step["on"], self.on(step, asyncio.Barrier).abort(), void=True)
+
+    async def op_n_waiting(self, step, handling):
+        b = self.on(step, asyncio.Barrier)
+        self.sync_log("n_waiting " + step["on"], lambda: b.n_waiting)
+
+    async def op_broken(self, step, handling):
+        b = self.on(step, asyncio.Barrier)
+        self.sync_log("broken " + step["on"], lambda: b.broken)
+
+    async def op_parties(self, step, handling):
+        b = self.on(step, asyncio.Barrier)
+        self.sync_log("parties " + step["on"], lambda: b.parties)
+
+    async def op_put(self, step, handling):
+        q = self.on(step, *self.QUEUES)
+        await self.async_log("put %s %s" % (step["on"], fmt_value(step["value"])), q.put(step["value"]), void=True)
+
+    async def op_get(self, step, handling):
+        await self.async_log("get " + step["on"], self.on(step, *self.QUEUES).get())
+
+    async def op_put_nowait(self, step, handling):
+        q = self.on(step, *self.QUEUES)
+        self.sync_log("put_nowait %s %s" % (step["on"], fmt_value(step["value"])), lambda: q.put_nowait(step["value"]))
+
+    async def op_get_nowait(self, step, handling):
+        self.sync_log("get_nowait " + step["on"], self.on(step, *self.QUEUES).get_nowait)
+
+    async def op_qsize(self, step, handling):
+        self.sync_log("qsize " + step["on"], self.on(step, *self.QUEUES).qsize)
+
+    async def op_empty(self, step, handling):
+        self.sync_log("empty " + step["on"], self.on(step, *self.QUEUES).empty)
+
+    async def op_full(self, step, handling):
+        self.sync_log("full " + step["on"], self.on(step, *self.QUEUES).full)
+
+    async def op_task_done(self, step, handling):
+        self.sync_log("task_done " + step["on"], self.on(step, *self.QUEUES).task_done)
+
+    async def op_join(self, step, handling):
+        await self.async_log("join " + step["on"], self.on(step, *self.QUEUES).join(), void=True)
+
+    async def op_shutdown(self, step, handling):
+        q = self.on(step, *self.QUEUES)
+        if not hasattr(q, "shutdown"):
+            raise ScenarioBroken("shutdown (Queue.shutdown, Python 3.13) cannot run on CPython %d.%d;"
+                                 " mark the scenario \"python\": false" % sys.version_info[:2])
+        immediate = step.get("immediate", False)
+        self.sync_log("shutdown %s%s" % (step["on"], " immediate" if immediate else ""),
+                      lambda: q.shutdown(immediate=immediate))
 
     # -------------------------------------------------------- outcome
 
@@ -451,13 +660,15 @@ RERUNS = 4
 
 
 def main(argv):
+    everything = "--all" in argv  # also the "python": false scenarios (to run them on a newer Python)
+    argv = [a for a in argv if a != "--all"]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     only = set(argv[2:])
     results = {}
     for sc in load_scenarios(argv[1]):
-        if sc.get("python", True) is False or (only and sc["name"] not in only):
+        if (sc.get("python", True) is False and not everything) or (only and sc["name"] not in only):
             continue
         first = run_scenario(sc)
         for i in range(RERUNS):

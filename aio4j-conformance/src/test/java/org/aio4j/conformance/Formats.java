@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 import org.aio4j.CancelledError;
 import org.aio4j.ExceptionGroup;
 import org.aio4j.TimeoutError;
+import org.aio4j.sync.BrokenBarrierError;
+import org.aio4j.sync.QueueShutDown;
 
 /**
  * How values, exceptions and times print in traces: the same text as {@code fmt_value},
@@ -14,7 +16,8 @@ import org.aio4j.TimeoutError;
  * <p>Exceptions map by meaning: {@link CancelledError} prints {@code CancelledError("msg")} (or bare
  * without a message), {@link TimeoutError} {@code TimeoutError} (asyncio's has no message), an
  * {@link ExceptionGroup} {@code ExceptionGroup[member, ...]} (the fixed message is left out), a
- * scenario's own error {@code Name("msg")}. Anything else prints as its Java class name and message,
+ * scenario's own error {@code Name("msg")}, the errors of org.aio4j.sync by the name of asyncio's
+ * (see {@link #builtinName}). Anything else prints as its Java class name and message,
  * which no Python trace contains: an unexpected exception always shows up as a difference.
  */
 final class Formats {
@@ -58,11 +61,37 @@ final class Formats {
             return g.exceptions().stream().map(Formats::exception).collect(Collectors.joining(", ", "ExceptionGroup[", "]"));
         } else if (e instanceof ScenarioError s) {
             name = s.errorName();
+        } else if (builtinName(e) != null) {
+            return builtinName(e);
         } else {
             return e.getClass().getSimpleName() + "(" + Json.quote(String.valueOf(e.getMessage())) + ")";
         }
         String msg = e.getMessage();
         return msg == null ? name : name + "(" + Json.quote(msg) + ")";
+    }
+
+    /**
+     * The name, by meaning, of an error that an org.aio4j.sync primitive or queue throws where asyncio
+     * raises a built-in one, or null. Printed without a message (each side words its own):
+     * {@code RuntimeError} (a misuse for the object's state: IllegalStateException),
+     * {@code ValueError} (a bad argument: IllegalArgumentException),
+     * {@code BrokenBarrierError}, {@code QueueShutDown}. QueueEmpty / QueueFull are the interpreter's
+     * own {@link ScenarioError}s (aio4j returns null / false instead).
+     */
+    static String builtinName(Throwable e) {
+        if (e instanceof BrokenBarrierError) {
+            return "BrokenBarrierError";
+        }
+        if (e instanceof QueueShutDown) {
+            return "QueueShutDown";
+        }
+        if (e.getClass() == IllegalStateException.class) {
+            return "RuntimeError";
+        }
+        if (e.getClass() == IllegalArgumentException.class) {
+            return "ValueError";
+        }
+        return null; // a subclass of those two means something of its own: it prints as itself
     }
 
     /** The exception a {@code raise} or {@code set_exception} step names. */
@@ -85,7 +114,7 @@ final class Formats {
             case "CancelledError" -> e instanceof CancelledError;
             case "TimeoutError" -> e instanceof TimeoutError;
             case "ExceptionGroup" -> e instanceof ExceptionGroup;
-            default -> e instanceof ScenarioError s && s.errorName().equals(type);
+            default -> e instanceof ScenarioError s ? s.errorName().equals(type) : type.equals(builtinName(e));
         };
     }
 

@@ -54,8 +54,9 @@ public final class Barrier {
      * counted (waiting() drops by one); a task cancelled after the round was released (draining, or
      * in the same loop iteration as the release) raises CancelledError instead of returning its
      * index, and the others still return theirs. Wakes are broadcasts, so a cancelled waiter has
-     * nothing to hand on. Python 3.11 raises a bare CancelledError there; aio4j rethrows the task's
-     * own, with its message.
+     * nothing to hand on. The CancelledError is the task's own, with its message, as in 3.11 (whose
+     * barrier lock, never contended, does not replace it with a bare one; the conformance scenario
+     * barrier_cancel_woken_party_message shows it).
      */
 
     // The lifecycle (STYLE rule 6). count = tasks between their entry check and leaving await().
