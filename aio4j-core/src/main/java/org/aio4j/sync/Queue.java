@@ -170,7 +170,7 @@ public final class Queue<E> {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public static <E> Queue<E> create(int maxsize) {
-        return new Queue<>(maxsize, new QueueStorage.Fifo<>());
+        return new Queue<>(maxsize, new QueueStorage.Deque<>(false));
     }
 
     /**
@@ -180,7 +180,7 @@ public final class Queue<E> {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public static <E> Queue<E> lifo(int maxsize) {
-        return new Queue<>(maxsize, new QueueStorage.Lifo<>());
+        return new Queue<>(maxsize, new QueueStorage.Deque<>(true));
     }
 
     /**

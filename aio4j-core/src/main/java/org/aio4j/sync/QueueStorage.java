@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
  * {@link PriorityStorage}); items are never null ({@link Queue} rejects them). Loop thread only,
  * like the queue.
  */
-abstract sealed class QueueStorage<E> permits QueueStorage.Fifo, QueueStorage.Lifo, PriorityStorage {
+abstract sealed class QueueStorage<E> permits QueueStorage.Deque, PriorityStorage {
 
     /** The asyncio class this storage stands for, for {@code toString}: "Queue", "LifoQueue", ... */
     abstract String kind();
@@ -36,13 +36,21 @@ abstract sealed class QueueStorage<E> permits QueueStorage.Fifo, QueueStorage.Li
     /** Drops every item (an immediate shutdown). */
     abstract void clear();
 
-    /** First in, first out: asyncio's {@code Queue}, on a growable ring ({@link ArrayDeque}). */
-    static final class Fifo<E> extends QueueStorage<E> {
+    /**
+     * First in, first out (asyncio's {@code Queue}) or last in, first out ({@code LifoQueue}) on a
+     * growable ring ({@link ArrayDeque}): the two differ only in the end {@link #remove} takes from.
+     */
+    static final class Deque<E> extends QueueStorage<E> {
         private final ArrayDeque<E> items = new ArrayDeque<>();
+        private final boolean lifo;
+
+        Deque(boolean lifo) {
+            this.lifo = lifo;
+        }
 
         @Override
         String kind() {
-            return "Queue";
+            return lifo ? "LifoQueue" : "Queue";
         }
 
         @Override
@@ -57,37 +65,7 @@ abstract sealed class QueueStorage<E> permits QueueStorage.Fifo, QueueStorage.Li
 
         @Override
         E remove() {
-            return items.removeFirst();
-        }
-
-        @Override
-        void clear() {
-            items.clear();
-        }
-    }
-
-    /** Last in, first out: asyncio's {@code LifoQueue}, a stack on an {@link ArrayDeque}. */
-    static final class Lifo<E> extends QueueStorage<E> {
-        private final ArrayDeque<E> items = new ArrayDeque<>();
-
-        @Override
-        String kind() {
-            return "LifoQueue";
-        }
-
-        @Override
-        int size() {
-            return items.size();
-        }
-
-        @Override
-        void add(E item) {
-            items.addLast(item);
-        }
-
-        @Override
-        E remove() {
-            return items.removeLast();
+            return lifo ? items.removeLast() : items.removeFirst();
         }
 
         @Override
