@@ -539,6 +539,36 @@ def uncancel_family():
         cancelling()]))
 
 
+# ------------------------------------------------------------------ found by RandomProgramsTest
+
+def random_findings():
+    """Differences RandomProgramsTest found, cut down by hand; CPython 3.11, 3.12 and 3.13 agree on each."""
+    f = "random_findings.json"
+    k = spawn("K", try_([sleep(5)], catch("CancelledError", log("k cleanup"), sleep(1), reraise())), tg="g")
+    add(f, scenario("taskgroup_cancelled_twice_while_exiting",
+                    "T waits at the end of its TaskGroup for K, which cleans up for 1 s when cancelled, and T is"
+                    " cancelled twice meanwhile: the first CancelledError (the one that made the group abort)"
+                    " propagates", [
+        spawn("T", taskgroup("g", k)), sleep(1), cancel("T", "first"), sleep(0.5), cancel("T", "second"),
+        guard(await_("T"))]))
+    add(f, scenario("taskgroup_body_error_then_outer_cancel",
+                    "T's TaskGroup body fails; while the group waits for K's cleanup, T is cancelled from outside:"
+                    " the group raises the ExceptionGroup of the body's error (3.11 and 3.12 swallow the"
+                    " cancellation, 3.13 leaves it pending)", [
+        spawn("T", taskgroup("g", k, sleep(1), raise_("E1"))), sleep(1.5), cancel("T", "outer"),
+        guard(await_("T")), state("T")]))
+    add(f, scenario("gather_child_cancelled_then_caller_cancelled_again",
+                    "T awaits gather(I); T.cancel('m') cancels I, which ends; T is cancelled again before it"
+                    " resumes: it resumes with the gather's CancelledError('m')", [
+        spawn("T", gather(task("I", sleep(5)))), yield_(), yield_(), cancel("T", "m"),
+        spawn("X", cancel("T")), guard(await_("T"))]))
+    add(f, scenario("gather_cancel_swallowed_at_yield",
+                    "gather cancelled with 'm' while its child is at a sleep(0); the child catches it and returns:"
+                    " the gather raises CancelledError('m'), the message the cancel() left on the child task", [
+        spawn("T", gather(task("I", guard(yield_()), guard(yield_()), ret("i")))), yield_(), yield_(),
+        cancel("T", "m"), guard(await_("T"))]))
+
+
 def main():
     basics()
     cancel_matrix()
@@ -548,6 +578,7 @@ def main():
     timeout_family()
     waiting_family()
     uncancel_family()
+    random_findings()
     sync_scenarios.all_families(add)
     for f, scs in deliberate.aio4j_only().items():
         for sc in scs:

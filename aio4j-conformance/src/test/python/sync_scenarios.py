@@ -318,6 +318,12 @@ def semaphore_family(add):
     add(f, scenario("bounded_semaphore_over_release", "BoundedSemaphore refuses a release above its initial value", [
         new("bounded_semaphore", "S", value=2), guard(release("S")), acquire("S"), release("S"), guard(release("S")),
         acquire("S"), acquire("S"), locked("S"), release("S"), release("S"), guard(release("S"))]))
+    add(f, scenario("bounded_semaphore_release_while_permit_in_flight",
+                    "A's release hands the only permit to B, which has not resumed yet; main releases once more"
+                    " meanwhile", [
+        new("bounded_semaphore", "S", value=1), spawn("A", acquire("S"), sleep(1), release("S")),
+        spawn("B", yield_(), acquire("S"), sleep(1), guard(release("S"))), sleep(1), yield_(), guard(release("S")),
+        locked("S"), sleep(2), locked("S")]))
     add(f, scenario("semaphore_fifo_four_waiters", "waiters get permits in FIFO order", [
         new("semaphore", "S", value=0), *[spawn(n, acquire("S"), log("got")) for n in "ABCD"], sleep(1),
         *[step for _ in range(4) for step in (release("S"), sleep(1))]]))

@@ -621,12 +621,24 @@ class Interpreter:
         return {"trace": self.trace, "result": result, "tasks": tasks}
 
     async def shutdown(self):
-        """Cancels the tasks still pending, in creation order, and waits for them."""
-        pending = [t for _, t in self.tasks if not t.done()]
-        for t in pending:
-            t.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        """Cancels the tasks still pending, in creation order, and waits for them. A task may catch
+        its cancellation and wait again: what is still pending after SHUTDOWN_ROUND seconds is
+        cancelled again, until nothing is (at most SHUTDOWN_ROUNDS times)."""
+        for _ in range(SHUTDOWN_ROUNDS):
+            pending = [t for _, t in self.tasks if not t.done()]
+            if not pending:
+                return
+            for t in pending:
+                t.cancel()
+            await asyncio.wait(pending, timeout=SHUTDOWN_ROUND)
+        raise ScenarioBroken("tasks still pending after %d rounds of cancellation at shutdown: %s" % (
+            SHUTDOWN_ROUNDS, ", ".join(n for n, t in self.tasks if not t.done())))
+
+
+# The shutdown's rounds: long enough for any cleanup a scenario does after its cancellation, and
+# every program's steps are finite, so a task that keeps catching them ends after a few rounds.
+SHUTDOWN_ROUND = 1000
+SHUTDOWN_ROUNDS = 100
 
 
 def run_scenario(scenario):

@@ -108,10 +108,17 @@ final class AioInterpreter {
             for (Map.Entry<String, Future<?>> e : futures) {
                 states.put(e.getKey(), stateOf(e.getValue(), false));
             }
-            runner.run(async(() -> {
-                currentTask().setName("shutdown");
-                shutdown();
-            }));
+            try {
+                runner.run(async(() -> {
+                    currentTask().setName("shutdown");
+                    shutdown();
+                }));
+            } catch (RuntimeException e) {
+                if (findBroken(e) == null) {
+                    throw e;
+                }
+                return Outcome.failed("broken scenario: " + findBroken(e).getMessage());
+            }
             return new Outcome(List.copyOf(trace), result, states, null);
         }
     }
@@ -133,21 +140,40 @@ final class AioInterpreter {
         return null;
     }
 
-    /** Cancels the tasks still pending, in creation order, and waits for them. */
+    /**
+     * Cancels the tasks still pending, in creation order, and waits for them. A task may catch its
+     * cancellation and wait again: what is still pending after {@link #SHUTDOWN_ROUND} seconds is
+     * cancelled again, until nothing is (at most {@link #SHUTDOWN_ROUNDS} times), as the Python side.
+     */
     private void shutdown() {
-        List<Future<?>> pending = new ArrayList<>();
+        for (int round = 0; round < SHUTDOWN_ROUNDS; round++) {
+            List<Future<?>> pending = new ArrayList<>();
+            for (Map.Entry<String, Future<?>> e : tasks) {
+                if (!e.getValue().done()) {
+                    pending.add(e.getValue());
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            for (Future<?> t : pending) {
+                t.cancel();
+            }
+            Aio.<Object>wait(pending, SHUTDOWN_ROUND, ReturnWhen.ALL_COMPLETED);
+        }
+        List<String> left = new ArrayList<>();
         for (Map.Entry<String, Future<?>> e : tasks) {
             if (!e.getValue().done()) {
-                pending.add(e.getValue());
+                left.add(e.getKey());
             }
         }
-        for (Future<?> t : pending) {
-            t.cancel();
-        }
-        if (!pending.isEmpty()) {
-            await(Aio.gather(true, pending));
-        }
+        throw new BrokenScenario("tasks still pending after " + SHUTDOWN_ROUNDS + " rounds of cancellation at"
+                + " shutdown: " + String.join(", ", left));
     }
+
+    /** Virtual seconds between the shutdown's rounds of cancellation (see asyncio_interpreter.py). */
+    private static final double SHUTDOWN_ROUND = 1000;
+    private static final int SHUTDOWN_ROUNDS = 100;
 
     // ================================================================ helpers
 

@@ -47,7 +47,8 @@ class ConformanceTest {
     /** A scenario runs in milliseconds; a stuck one (a deadlock on the aio4j side) fails after this. */
     private static final Duration PER_SCENARIO_LIMIT = Duration.ofSeconds(20);
 
-    private record Scenario(String file, Map<String, Object> spec) {
+    /** A scenario and the file it comes from. */
+    record Scenario(String file, Map<String, Object> spec) {
         String name() {
             return (String) spec.get("name");
         }
@@ -72,8 +73,12 @@ class ConformanceTest {
         return byFile.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(e.getKey(), e.getValue()));
     }
 
+    /**
+     * Compares the outcome of {@code s} on aio4j with CPython's ({@code python}, which ran it), as
+     * the scenario's flags say; fails (or aborts, for a skip or a known discrepancy) with the diff.
+     */
     @SuppressWarnings("unchecked")
-    private static void check(Scenario s, CPython python) {
+    static void check(Scenario s, CPython python) {
         Map<String, Object> spec = s.spec();
         if (spec.get("skip") != null) {
             Assumptions.abort("skipped: " + spec.get("skip"));
@@ -159,7 +164,7 @@ class ConformanceTest {
 
     /** The CPython outcome with the parts the override names replaced. */
     @SuppressWarnings("unchecked")
-    private static Outcome merge(Outcome py, Map<String, Object> override) {
+    static Outcome merge(Outcome py, Map<String, Object> override) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("trace", override.containsKey("trace") ? override.get("trace")
                 : py.trace().stream().map(e -> (Object) List.of(e.time(), e.task(), e.what())).toList());
@@ -172,8 +177,9 @@ class ConformanceTest {
         return Outcome.fromJson(m);
     }
 
+    /** Every scenario of the {@code *.json} files under {@code dir}; names must be unique. */
     @SuppressWarnings("unchecked")
-    private static List<Scenario> load(Path dir) throws IOException {
+    static List<Scenario> load(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(p -> p.toString().endsWith(".json")).sorted().toList();
@@ -198,7 +204,7 @@ class ConformanceTest {
         return out;
     }
 
-    private static Path resource(String name) throws URISyntaxException {
+    static Path resource(String name) throws URISyntaxException {
         URL url = ConformanceTest.class.getClassLoader().getResource(name);
         if (url == null || !"file".equals(url.getProtocol())) {
             throw new IllegalStateException("test resource '" + name + "' not found as a file on the class path: " + url);

@@ -34,6 +34,41 @@ final class Json {
         return v;
     }
 
+    /** {@code value} (what {@link #parse} returns) as compact JSON text. */
+    static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(value, sb);
+        return sb.toString();
+    }
+
+    private static void write(Object v, StringBuilder sb) {
+        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof Double) {
+            sb.append(v); // the scenarios' numbers are integers and short decimals (0.25): no exponents
+        } else if (v instanceof String str) {
+            sb.append(quote(str));
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            String sep = "";
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                sb.append(sep).append(quote((String) e.getKey())).append(": ");
+                write(e.getValue(), sb);
+                sep = ", ";
+            }
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            String sep = "";
+            for (Object x : l) {
+                sb.append(sep);
+                write(x, sb);
+                sep = ", ";
+            }
+            sb.append(']');
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + v + " (" + v.getClass().getName() + ")");
+        }
+    }
+
     /** {@code value} as a JSON string literal, escaped the way Python's {@code json.dumps} does. */
     static String quote(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
