@@ -109,33 +109,7 @@ for _why, _names in (
 # Found by RandomProgramsTest (random_findings.json); each is also emulated in aio4j_reference.py's
 # KNOWN_BUGS, so that random programs hitting it are reported as skipped. Fixing one: remove it here
 # and there.
-KNOWN_TG_CANCELLED_WHILE_WAITING = (
-    "aio4j bug (found by RandomProgramsTest; known bug taskgroup_cancelled_while_waiting): a cancellation of"
-    " the parent that arrives while the TaskGroup waits for its aborting tasks is the one propagated"
-    " (TaskGroup.exit: cancelledWhileWaiting overrides propagateCancel). CPython 3.11, 3.12 and 3.13 keep the"
-    " first CancelledError, the one that made the group abort, and after an error of the body raise its"
-    " ExceptionGroup.")
-KNOWN_CANCEL_REPLACES_GATHER_ERROR = (
-    "aio4j bug (found by RandomProgramsTest; known bug cancel_replaces_gather_cancelled_error): a cancel()"
-    " that reaches a task after the gather it awaits completed with a CancelledError, but before the task"
-    " resumed, replaces that CancelledError (and its message) with a new one (Task.awaitFuture tests"
-    " f.cancelled(); asyncio's __step keeps any CancelledError it is woken with).")
-KNOWN_GATHER_MESSAGE_OF_FINISHED_CHILD = (
-    "aio4j bug (found by RandomProgramsTest; known bug gather_message_of_finished_child): a cancelled gather"
-    " whose last child finished without being cancelled raises a bare CancelledError; asyncio gives the"
-    " cancel message that child task keeps when a cancel() reached it between two steps, as at a sleep(0)"
-    " (GatheringFuture.childDone: child.cancelMessage() is null for a child that is not cancelled).")
-
-KNOWN_DISCREPANCIES = {
-    "taskgroup_cancelled_twice_while_exiting": KNOWN_TG_CANCELLED_WHILE_WAITING,
-    "taskgroup_body_error_then_outer_cancel": KNOWN_TG_CANCELLED_WHILE_WAITING,
-    "gather_child_cancelled_then_caller_cancelled_again": KNOWN_CANCEL_REPLACES_GATHER_ERROR,
-    "gather_cancel_swallowed_at_yield": KNOWN_GATHER_MESSAGE_OF_FINISHED_CHILD,
-    # Fixed since the suite found them: a second cancel() replacing the first one's message
-    # (double_cancel_*), waitFor losing work that completed in the deadline's iteration
-    # (wait_for_same_instant_work_timer_first), an outer cancel swallowed after TaskGroup.cancel()
-    # (tg_cancel_and_outer_cancel).
-}
+KNOWN_DISCREPANCIES = {}  # the three found so far are fixed
 
 
 def apply(sc):

@@ -163,14 +163,12 @@ async def _taskgroup_aexit(self, et, exc, tb):
     if et is not None:
         if not self._aborting:
             self._abort()
-    cancelled_while_waiting = None
     while self._tasks:
         if self._on_completed_fut is None:
             self._on_completed_fut = self._loop.create_future()
         try:
             await self._on_completed_fut
         except exceptions.CancelledError as ex:
-            cancelled_while_waiting = ex
             if not self._aborting:
                 propagate_cancellation_error = ex
                 self._abort()
@@ -178,8 +176,6 @@ async def _taskgroup_aexit(self, et, exc, tb):
     assert not self._tasks
     if self._parent_cancel_requested and self._parent_task.uncancel() == 0:  # 3.11: before the wait
         propagate_cancellation_error = None
-    elif "taskgroup_cancelled_while_waiting" in _emulated and cancelled_while_waiting is not None:
-        propagate_cancellation_error = cancelled_while_waiting  # KNOWN_BUGS
     if self._base_error is not None:
         raise self._base_error
     if propagate_cancellation_error and not self._errors:
@@ -222,39 +218,9 @@ def _taskgroup_init(self):
 # "known_discrepancy" (deliberate.py). When aio4j is fixed, that scenario fails: remove its marker,
 # and the bug from here.
 
-KNOWN_BUGS = {
-    "taskgroup_cancelled_while_waiting":
-        "TaskGroup: a cancellation of the parent that arrives while the group waits for its aborting tasks"
-        " is the one propagated; 3.11 and 3.13 propagate the first CancelledError (the one that started the"
-        " abort), or the ExceptionGroup of the body's error, swallowing the later cancellation"
-        " (TaskGroup.exit: cancelledWhileWaiting overrides propagateCancel)",
-    "cancel_replaces_gather_cancelled_error":
-        "a cancel() that reaches a task after the future it awaits completed with a CancelledError as its"
-        " exception (a gather whose child was cancelled), but before the task resumed, replaces that"
-        " CancelledError and its message with a new one; asyncio resumes the task with any CancelledError"
-        " it was woken with (Task.awaitFuture: tests f.cancelled(), asyncio isinstance(exc, CancelledError))",
-    "gather_message_of_finished_child":
-        "a gather whose cancellation was requested ends with a bare CancelledError when the child that"
-        " finished last did not end cancelled; asyncio gives that child's cancel message, which a task keeps"
-        " when a cancel() reached it between two steps, e.g. at a sleep(0) (GatheringFuture.childDone:"
-        " child.cancelMessage() is null unless the child is cancelled)",
-}
+KNOWN_BUGS = {}  # none open: the three found so far (random_findings.json) are fixed
 
 _emulated = set()
-
-
-def _known_bug_wakeup(py_wakeup):
-    def wakeup(self, future):
-        if self._must_cancel and future.done() and not future.cancelled():
-            try:
-                future.result()
-            except exceptions.CancelledError:
-                self._Task__step()  # a new CancelledError(self._cancel_message), as aio4j throws
-                return
-            except BaseException:
-                pass
-        py_wakeup(self, future)
-    return wakeup
 
 
 def emulate(names):
@@ -264,29 +230,6 @@ def emulate(names):
     if unknown:
         raise SystemExit("unknown known bug(s): %s (known: %s)" % (", ".join(sorted(unknown)), ", ".join(KNOWN_BUGS)))
     _emulated.update(names)
-    if "cancel_replaces_gather_cancelled_error" in names:
-        # needs the pure-Python Task, whose wake-up can be changed
-        py_task = asyncio.tasks._PyTask
-        py_task._Task__wakeup = _known_bug_wakeup(py_task._Task__wakeup)
-
-        class Loop(asyncio_interpreter.VirtualTimeLoop):
-            def __init__(self):
-                super().__init__()
-                self.set_task_factory(lambda loop, coro, **kw: py_task(coro, loop=loop, **kw))
-        asyncio_interpreter.VirtualTimeLoop = Loop
-    if "gather_message_of_finished_child" in names:
-        # a task that ends without being cancelled forgets its cancel message before the gather reads it
-        # (its done callback is added first, so it runs first)
-        def forget(t):
-            if not t.cancelled():
-                t._cancel_message = None
-        spawn = asyncio_interpreter.Interpreter.spawn
-
-        def spawn_forgetting(self, spec, tg=None):
-            t = spawn(self, spec, tg)
-            t.add_done_callback(forget)
-            return t
-        asyncio_interpreter.Interpreter.spawn = spawn_forgetting
 
 
 def patch():

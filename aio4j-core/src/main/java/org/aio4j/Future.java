@@ -142,6 +142,19 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
         return state == State.CANCELLED ? (String) outcome : null;
     }
 
+    /**
+     * The cancel message asyncio's {@code _make_cancelled_error()} would use: a cancelled future's;
+     * a task overrides it with the message of a cancel() it caught.
+     */
+    String lastCancelMessage() {
+        return cancelMessage();
+    }
+
+    /** Whether this failed future's exception is a {@link CancelledError} (a gather fails with one). */
+    final boolean outcomeIsCancelledError() {
+        return state == State.FAILED && outcome instanceof CancelledError;
+    }
+
     // ---------------------------------------------------------------- completion
 
     /**

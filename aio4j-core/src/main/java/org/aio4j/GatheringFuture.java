@@ -138,8 +138,9 @@ final class GatheringFuture<R> extends Future<List<R>> {
                 }
             }
             if (cancelRequested) {
-                // asyncio takes the message of the child that finished last, cancelled or not.
-                completeExceptionally(new CancelledError(child.cancelMessage()));
+                // asyncio takes the message of the last child in argument order (its results loop's
+                // variable), cancelled or not: a task that caught the cancel still carries its message.
+                completeExceptionally(new CancelledError(children.get(children.size() - 1).lastCancelMessage()));
             } else {
                 @SuppressWarnings("unchecked")
                 List<R> typed = (List<R>) results;

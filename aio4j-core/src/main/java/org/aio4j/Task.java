@@ -153,6 +153,16 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
+     * The message of the last cancel() that reached this task itself (not forwarded to the future it
+     * awaited), even if the coroutine caught the cancellation and finished normally: asyncio's
+     * {@code _cancel_message}, which a cancelled gather reports.
+     */
+    @Override
+    String lastCancelMessage() {
+        return cancelled() ? super.lastCancelMessage() : cancelMessage;
+    }
+
+    /**
      * Not supported: a task's result is its coroutine's return value.
      *
      * @throws UnsupportedOperationException always
@@ -254,8 +264,10 @@ public final class Task<T> extends Future<T> {
         }
         if (mustCancel) {
             mustCancel = false;
-            if (!f.cancelled()) {
-                // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel.
+            if (!f.cancelled() && !f.outcomeIsCancelledError()) {
+                // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel,
+                // unless what woke us is a CancelledError already (a cancelled future, or a gather that
+                // failed with one): asyncio's __step keeps the CancelledError it was woken with.
                 throw new CancelledError(cancelMessage);
             }
             // f was cancelled (by the first cancel()); its CancelledError, with the first message, is

@@ -195,16 +195,19 @@ public final class TaskGroup {
         if (failure != null && !aborting) {
             abort();
         }
-        CancelledError cancelledWhileWaiting = null;
+        CancelledError cancelledWhileAborting = null;
         while (!tasks.isEmpty()) {
             allDone = loop.createFuture();
             try {
                 parent.awaitFuture(allDone);
             } catch (CancelledError e) {
-                cancelledWhileWaiting = e;
                 if (!aborting) {
+                    // The parent is being cancelled while its tasks run: that is the cancellation to
+                    // propagate, with its message, even if more arrive while we shut down.
                     propagateCancel = e;
                     abort();
+                } else if (cancelledWhileAborting == null) {
+                    cancelledWhileAborting = e;
                 }
             }
             allDone = null;
@@ -212,23 +215,31 @@ public final class TaskGroup {
         // Only now, after the wait: a task failing while we waited also cancelled the parent, and that
         // request must be taken back too (CPython 3.11 uncancelled before the wait and leaked it,
         // fixed later by gh-116720).
-        if (parentCancelRequested && parent.uncancel() == 0) {
-            // Our own cancellation of the body: not to be propagated (unless someone else's is pending).
-            propagateCancel = null;
-        } else if (cancelledWhileWaiting != null) {
-            // Someone else cancelled the parent while we waited for an aborting group (after cancel(),
-            // say): that cancellation was not ours to swallow (CPython gh-155433), and it is the one
-            // to propagate, with its own message.
-            propagateCancel = cancelledWhileWaiting;
+        if (parentCancelRequested) {
+            if (parent.uncancel() == 0) {
+                // Our own cancellation of the body: not to be propagated.
+                propagateCancel = null;
+            } else if (cancelledWhileAborting != null) {
+                // Ours is taken back, but someone else cancelled the parent while the group was shutting
+                // down (after cancel(), say): that one was not ours to swallow, and it propagates with
+                // its own message (asyncio 3.11 swallows it). Failures, the body's included, still come
+                // first (below), as in asyncio.
+                propagateCancel = cancelledWhileAborting;
+            }
+        } else if (propagateCancel == null && cancelledWhileAborting != null) {
+            // The same after a cancel() made while the group was already exiting (it did not cancel the
+            // parent, so there is nothing of ours to take back).
+            propagateCancel = cancelledWhileAborting;
         }
         finished = true;
         if (baseError != null) {
             return baseError;
         }
-        if (propagateCancel != null && errors.isEmpty()) {
+        boolean bodyFailed = failure != null && !(failure instanceof CancelledError);
+        if (propagateCancel != null && errors.isEmpty() && !bodyFailed) {
             return propagateCancel;
         }
-        if (failure != null && !(failure instanceof CancelledError)) {
+        if (bodyFailed) {
             errors.add(failure);
         }
         if (!errors.isEmpty()) {

@@ -224,4 +224,40 @@ class GatherTest {
         List<String> results = Aio.await(Aio.gather(custom, after(0.5, "coro")));
         assertThat(results).containsExactly("custom", "coro");
     }
+
+    @AioTest
+    void cancelArrivingAfterTheGatherFailedWithCancelledErrorKeepsThatError() {
+        // The gather's child is cancelled with "m", so the gather fails with CancelledError("m"); a
+        // second cancel() reaches the awaiting task before it resumes. asyncio keeps the
+        // CancelledError the task was woken with (found by RandomProgramsTest).
+        Task<Void> inner = Aio.createTask(Aio.async(() -> Aio.sleep(5)), "inner");
+        Task<List<Void>> t = Aio.createTask(Aio.async(() -> Aio.await(Aio.gather(inner))), "T");
+        Aio.sleep(0);
+        inner.cancel("m");
+        Aio.createTask(Aio.async(() -> {
+            t.cancel();
+        }));
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("m");
+    }
+
+    @AioTest
+    void cancelledGatherWhoseChildCaughtTheCancelCarriesTheCancelMessage() {
+        // The child catches the cancellation at a sleep(0) and returns normally; the gather, whose
+        // cancellation was requested, still ends cancelled, with the message the child task kept.
+        Task<String> child = Aio.createTask(Aio.async(() -> {
+            for (int i = 0; i < 2; i++) {
+                try {
+                    Aio.sleep(0);
+                } catch (CancelledError swallowed) {
+                    // a child that will not be cancelled
+                }
+            }
+            return "i";
+        }), "I");
+        Future<List<String>> g = Aio.gather(child);
+        Aio.sleep(0);
+        g.cancel("m");
+        assertThatThrownBy(() -> Aio.await(g)).isInstanceOf(CancelledError.class).hasMessage("m");
+        assertThat(child.result()).isEqualTo("i");
+    }
 }

@@ -652,4 +652,44 @@ class TaskGroupTest {
             }
         });
     }
+
+    /** A task group whose only child cleans up for 1 s when cancelled, run as task "T". */
+    private static Task<Void> groupWithSlowCleanup(boolean bodyFails) {
+        return Aio.createTask(Aio.async(() -> {
+            Aio.taskGroup(tg -> {
+                tg.createTask(Aio.async(() -> {
+                    try {
+                        Aio.sleep(5);
+                    } catch (CancelledError e) {
+                        Aio.sleep(1);
+                        throw e;
+                    }
+                }));
+                if (bodyFails) {
+                    Aio.sleep(1);
+                    throw new IllegalStateException("E1");
+                }
+            });
+        }), "T");
+    }
+
+    @AioTest
+    void secondCancellationWhileTheGroupShutsDownDoesNotReplaceTheFirst() {
+        Task<Void> t = groupWithSlowCleanup(false);
+        Aio.sleep(1);
+        t.cancel("first");
+        Aio.sleep(0.5);
+        t.cancel("second");
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("first");
+    }
+
+    @AioTest
+    void bodyFailureWinsOverACancellationArrivingWhileTheGroupShutsDown() {
+        Task<Void> t = groupWithSlowCleanup(true);
+        Aio.sleep(1.5);
+        t.cancel("outer");
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(ExceptionGroup.class)
+                .satisfies(e -> assertThat(((ExceptionGroup) e).exceptions()).singleElement()
+                        .satisfies(x -> assertThat(x).hasMessage("E1")));
+    }
 }
