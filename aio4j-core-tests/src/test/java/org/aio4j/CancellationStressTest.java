@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aio4j.test.AioTest;
 import org.aio4j.test.TestLoop;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Thousands of tasks doing random work (sleeps, awaits of each other, timeouts, waitFor, shields,
@@ -18,6 +19,7 @@ import org.aio4j.test.TestLoop;
  * coroutines and handler errors). Seeded: a failure prints the seed; -Daio4j.stress.seed replays it.
  * Scale with -Daio4j.stress.scale (default 1: ~2,000 tasks, about a second per strand mode).
  */
+@Tag("stress") // ./aio4j test -Pstress runs only these, larger
 class CancellationStressTest {
 
     private static final int SCALE = Integer.getInteger("aio4j.stress.scale", 1);

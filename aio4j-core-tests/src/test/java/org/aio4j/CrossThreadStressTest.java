@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aio4j.test.AioTest;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The cross-thread paths under load, in real time: tasks await CompletableFutures that other threads
@@ -20,6 +21,7 @@ import org.aio4j.test.AioTest;
  * in flight outside it returns to zero (else virtual time could never jump again). Seeded;
  * -Daio4j.stress.scale multiplies the size (default: 600 tasks, well under a second).
  */
+@Tag("stress") // ./aio4j test -Pstress runs only these, larger
 class CrossThreadStressTest {
 
     private static final int SCALE = Integer.getInteger("aio4j.stress.scale", 1);

@@ -16,6 +16,7 @@ import org.aio4j.Task;
 import org.aio4j.TimeoutError;
 import org.aio4j.test.AioTestExtension;
 import org.aio4j.test.TestLoop;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * task is left pending. Seeded: a failure prints the seed; {@code -Daio4j.stress.seed} replays it.
  * Scale with {@code -Daio4j.stress.scale} (default 1: about a second per strand mode).
  */
+@Tag("stress") // ./aio4j test -Pstress runs only these, larger
 class QueueStressTest {
 
     private static final int SCALE = Integer.getInteger("aio4j.stress.scale", 1);

@@ -17,6 +17,7 @@ import org.aio4j.Task;
 import org.aio4j.TimeoutError;
 import org.aio4j.test.AioTest;
 import org.aio4j.test.TestLoop;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A thousand tasks contending on a {@link Lock}, a bounded {@link Semaphore} and a producer/consumer
@@ -39,6 +40,7 @@ import org.aio4j.test.TestLoop;
  * Seeded: a failure prints the seed; -Daio4j.stress.seed replays it. Scale with -Daio4j.stress.scale
  * (default 1: 1,000 tasks, well under a second per strand mode).
  */
+@Tag("stress") // ./aio4j test -Pstress runs only these, larger
 @SuppressWarnings("try") // the idiom try (Acquired held = x.acquire()) { ... } never reads held
 class SyncStressTest {
 
