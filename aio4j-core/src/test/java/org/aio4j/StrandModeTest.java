@@ -17,7 +17,7 @@ class StrandModeTest {
         String expected = System.getProperty("aio4j.test.expectedStrands");
         assertThat(expected)
                 .as("system property aio4j.test.expectedStrands (set by the Surefire executions of"
-                        + " aio4j-core/pom.xml: LOOP_SCHEDULED or PORTABLE)")
+                        + " the parent pom.xml: LOOP_SCHEDULED or PORTABLE)")
                 .isNotNull();
         assertThat(Aio.strandMode()).isEqualTo(StrandMode.valueOf(expected));
     }
