@@ -92,10 +92,10 @@ class CrossThreadStressTest {
         for (CompletableFuture<Integer> s : stages) {
             assertThat(s.isDone()).isTrue();
         }
-        while (loop.foreignPendingCount() > 0 && System.nanoTime() < deadline) {
+        while (loop.outsideWorkCount() > 0 && System.nanoTime() < deadline) {
             Aio.sleep(0.001); // completions of cancelled awaits may still be on their way in
         }
-        assertThat(loop.foreignPendingCount()).as("seed %d: work in flight outside the loop", seed).isZero();
+        assertThat(loop.outsideWorkCount()).as("seed %d: work in flight outside the loop", seed).isZero();
     }
 
     private static void sleepMicros(long micros) {

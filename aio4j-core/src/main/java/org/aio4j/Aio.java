@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import org.aio4j.lowlevel.Deadline;
 
 /**
  * The entry points of aio4j: Python's {@code asyncio} module functions in Java case.
@@ -99,14 +100,7 @@ public final class Aio {
     }
 
     private static <T> Coro<T> newCoro(Object body, String name) {
-        EventLoop loop = EventLoop.current();
-        Coro<T> c = new Coro<>(body, name, loop != null ? loop.debug : debugDefault());
-        if (loop != null && loop.isRunning()) {
-            loop.coroCreated(c);
-        } else {
-            c.watch();
-        }
-        return c;
+        return Coro.create(body, name);
     }
 
     /**
@@ -118,7 +112,7 @@ public final class Aio {
      *                        cancelled
      */
     public static <T> T await(Awaitable<T> awaitable) {
-        Strand s = currentStrandOrThrow("await");
+        Strand s = Strand.currentOrThrow("await");
         if (awaitable instanceof Future<T> f) {
             return s.task.awaitFuture(f);
         }
@@ -139,7 +133,7 @@ public final class Aio {
      * @throws IllegalStateException outside a coroutine
      */
     public static <T> T await(CompletionStage<T> stage) {
-        Strand s = currentStrandOrThrow("await");
+        Strand s = Strand.currentOrThrow("await");
         return s.task.awaitFuture(wrapFuture(s.loop, stage));
     }
 
@@ -161,11 +155,11 @@ public final class Aio {
             settleFrom(f, cf);
             return f;
         }
-        loop.foreignStarted();
+        loop.outsideWorkStarted();
         stage.whenComplete((value, failure) -> {
             Runnable settle = () -> {
                 if (!f.done()) {
-                    loop.foreignEnded();
+                    loop.outsideWorkEnded();
                     if (failure != null) {
                         Throwable cause = unwrap(failure);
                         if (cause instanceof CancellationException) {
@@ -190,7 +184,7 @@ public final class Aio {
         });
         f.addCallback((java.util.function.Consumer<Future<T>>) done -> {
             if (done.cancelled()) {
-                loop.foreignEnded();
+                loop.outsideWorkEnded();
                 CompletableFuture<T> target = cf;
                 if (target == null) {
                     try {
@@ -275,7 +269,7 @@ public final class Aio {
      * @throws IllegalStateException if no loop runs here
      */
     public static EventLoop runningLoop() {
-        EventLoop loop = EventLoop.current();
+        EventLoop loop = EventLoop.currentOrNull();
         if (loop == null || !loop.isRunning()) {
             throw new IllegalStateException("no running event loop: call this from a coroutine or a callback"
                     + " of a running loop; start one with Aio.run(coro)");
@@ -298,7 +292,7 @@ public final class Aio {
 
     /** Like {@link #sleep(double)}, returning {@code result} afterwards. */
     public static <T> T sleep(double seconds, T result) {
-        Strand s = currentStrandOrThrow("sleep");
+        Strand s = Strand.currentOrThrow("sleep");
         sleepNanos(s, EventLoop.secondsToNanos(seconds, "sleep"));
         return result;
     }
@@ -310,7 +304,7 @@ public final class Aio {
 
     /** Like {@link #sleep(Duration)}, returning {@code result} afterwards. */
     public static <T> T sleep(Duration duration, T result) {
-        Strand s = currentStrandOrThrow("sleep");
+        Strand s = Strand.currentOrThrow("sleep");
         sleepNanos(s, EventLoop.durationToNanos(duration));
         return result;
     }
@@ -320,18 +314,7 @@ public final class Aio {
             s.task.yieldNow();
             return;
         }
-        EventLoop loop = s.loop;
-        Future<Void> f = new Future<>(loop);
-        TimerHandle timer = loop.callAtNanos(loop.clock.nanoTime() + nanos, () -> {
-            if (!f.done()) {
-                f.setResult(null);
-            }
-        });
-        try {
-            s.task.awaitFuture(f);
-        } finally {
-            timer.cancel();
-        }
+        s.task.parkUntil(s.task.newWaker(), Deadline.after(s.loop.timeNanos(), nanos));
     }
 
     // ================================================================ combinators
@@ -395,14 +378,12 @@ public final class Aio {
 
     /** {@link #timeout(double, AsyncSupplier)} handing the body its {@link Timeout} (to move the deadline). */
     public static <T> T timeout(double seconds, TimeoutBody<T> body) {
-        Strand s = currentStrandOrThrow("timeout");
+        Strand s = Strand.currentOrThrow("timeout");
         requireBody(body);
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException("timeout(NaN): pass seconds, or Double.POSITIVE_INFINITY for none");
         }
-        boolean none = seconds == Double.POSITIVE_INFINITY;
-        long deadline = none ? 0 : s.loop.clock.nanoTime() + EventLoop.secondsToNanos(seconds, "timeout");
-        return Timeout.run(s, !none, deadline, body);
+        return Timeout.run(s, s.loop.deadlineAfter(seconds), body);
     }
 
     /** {@link #timeout(double, AsyncSupplier)} with a {@link Duration}; {@code null} means no deadline. */
@@ -424,13 +405,12 @@ public final class Aio {
 
     /** {@link #timeoutAt(double, AsyncSupplier)} handing the body its {@link Timeout}. */
     public static <T> T timeoutAt(double when, TimeoutBody<T> body) {
-        Strand s = currentStrandOrThrow("timeoutAt");
+        Strand s = Strand.currentOrThrow("timeoutAt");
         requireBody(body);
         if (Double.isNaN(when)) {
             throw new IllegalArgumentException("timeoutAt(NaN): pass a loop time in seconds, or Double.POSITIVE_INFINITY");
         }
-        boolean none = when == Double.POSITIVE_INFINITY;
-        return Timeout.run(s, !none, none ? 0 : Timeout.toNanos(when), body);
+        return Timeout.run(s, Deadline.atTime(when), body);
     }
 
     /**
@@ -447,7 +427,7 @@ public final class Aio {
      * @throws IllegalStateException outside a coroutine
      */
     public static <T> T waitFor(Awaitable<T> awaitable, double seconds) {
-        Strand s = currentStrandOrThrow("waitFor");
+        Strand s = Strand.currentOrThrow("waitFor");
         if (awaitable == null) {
             throw new NullPointerException("waitFor(null, ...): pass a coroutine, a future or a task");
         }
@@ -466,7 +446,7 @@ public final class Aio {
             Waiting.cancelAndWait(s, fut);
             return outcomeOrTimeout(fut, seconds);
         }
-        return Waiting.waitFor(s, fut, EventLoop.secondsToNanos(seconds, "waitFor"), () -> outcomeOrTimeout(fut, seconds));
+        return Waiting.waitFor(s, fut, s.loop.deadlineAfter(seconds), () -> outcomeOrTimeout(fut, seconds));
     }
 
     private static <T> T outcomeOrTimeout(Future<T> fut, double seconds) {
@@ -507,7 +487,7 @@ public final class Aio {
      * @throws IllegalStateException outside a coroutine
      */
     public static <T> T taskGroup(TaskGroupBody<T> body) {
-        Strand s = currentStrandOrThrow("taskGroup");
+        Strand s = Strand.currentOrThrow("taskGroup");
         requireBody(body);
         return TaskGroup.run(s, body);
     }
@@ -517,7 +497,7 @@ public final class Aio {
      * ({@code tg -> tg.createTask(c)}) lands here; a block with {@code return x;} lands on the value form.
      */
     public static void taskGroup(TaskGroupAction body) {
-        Strand s = currentStrandOrThrow("taskGroup");
+        Strand s = Strand.currentOrThrow("taskGroup");
         requireBody(body);
         TaskGroup.run(s, body);
     }
@@ -532,12 +512,11 @@ public final class Aio {
      */
     public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, double timeout,
                                          ReturnWhen returnWhen) {
-        Strand s = currentStrandOrThrow("wait");
+        Strand s = Strand.currentOrThrow("wait");
         if (Double.isNaN(timeout)) {
             throw new IllegalArgumentException("wait(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
         }
-        boolean none = timeout == Double.POSITIVE_INFINITY;
-        return Waiting.waitFor(s, futures, !none, none ? 0 : EventLoop.secondsToNanos(timeout, "wait"), returnWhen);
+        return Waiting.waitFor(s, futures, s.loop.deadlineAfter(timeout), returnWhen);
     }
 
     /** {@link #wait(Collection, double, ReturnWhen)} until all are done. */
@@ -571,8 +550,7 @@ public final class Aio {
         if (Double.isNaN(timeout)) {
             throw new IllegalArgumentException("asCompleted(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
         }
-        boolean none = timeout == Double.POSITIVE_INFINITY;
-        return new Waiting.AsCompleted<>(loop, awaitables, !none, none ? 0 : EventLoop.secondsToNanos(timeout, "asCompleted"));
+        return new Waiting.AsCompleted<>(loop, awaitables, loop.deadlineAfter(timeout));
     }
 
     /** {@link #asCompleted(Collection, double)} without a time limit. */
@@ -590,34 +568,8 @@ public final class Aio {
      * @throws IllegalStateException outside a coroutine
      */
     public static <T> T toThread(Callable<T> fn) {
-        Strand s = currentStrandOrThrow("toThread");
+        Strand s = Strand.currentOrThrow("toThread");
         return s.task.awaitFuture(s.loop.runInExecutor(null, fn));
     }
 
-    // ================================================================ internals
-
-    static Strand currentStrandOrThrow(String what) {
-        Strand s = Strand.current();
-        if (s == null) {
-            throw new IllegalStateException("Aio." + what + "(...) was called outside a coroutine (Python:"
-                    + " 'await' outside async function). Call it from a body passed to Aio.async(...) that runs"
-                    + " as a task or is awaited by one; from plain code start one with Aio.run(coro)");
-        }
-        return s;
-    }
-
-    /** -Daio4j.debug=true or AIO4J_DEBUG (not "0"): read once, the environment does not change. */
-    private static final boolean DEBUG_DEFAULT = readDebugDefault();
-
-    static boolean debugDefault() {
-        return DEBUG_DEFAULT;
-    }
-
-    private static boolean readDebugDefault() {
-        if (Boolean.getBoolean("aio4j.debug")) {
-            return true;
-        }
-        String env = System.getenv("AIO4J_DEBUG");
-        return env != null && !env.isEmpty() && !env.equals("0");
-    }
 }

@@ -33,10 +33,6 @@ public class CancelledError extends Error {
     }
 
     private static boolean wantsStackTrace() {
-        if (Aio.debugDefault()) {
-            return true;
-        }
-        EventLoop loop = EventLoop.current();
-        return loop != null && loop.debug;
+        return Debug.enabledHere();
     }
 }

@@ -80,14 +80,14 @@ public final class Context {
             throw new IllegalStateException("cannot enter context " + this + ": it is already entered");
         }
         Strand s = Strand.current();
-        EventLoop loop = s == null ? EventLoop.current() : null;
+        EventLoop loop = s == null ? EventLoop.currentOrNull() : null;
         Context saved;
         if (s != null) {
             saved = s.task.context;
             s.task.context = this;
         } else if (loop != null && loop.isLoopThread()) {
-            saved = loop.callbackContext;
-            loop.callbackContext = this;
+            saved = loop.callbackContext();
+            loop.setCallbackContext(this);
         } else {
             saved = THREAD.get();
             THREAD.set(this);
@@ -101,7 +101,7 @@ public final class Context {
             if (s != null) {
                 s.task.context = saved;
             } else if (loop != null && loop.isLoopThread()) {
-                loop.callbackContext = saved;
+                loop.setCallbackContext(saved);
             } else if (saved == null) {
                 THREAD.remove();
             } else {
@@ -121,12 +121,12 @@ public final class Context {
             }
             return c;
         }
-        EventLoop loop = EventLoop.current();
+        EventLoop loop = EventLoop.currentOrNull();
         if (loop != null && loop.isLoopThread()) {
-            Context c = loop.callbackContext;
+            Context c = loop.callbackContext();
             if (c == null) {
                 c = new Context(Map.of());
-                loop.callbackContext = c;
+                loop.setCallbackContext(c);
             }
             return c;
         }
@@ -145,8 +145,8 @@ public final class Context {
         if (s != null) {
             c = s.task.context;
         } else {
-            EventLoop loop = EventLoop.current();
-            c = loop != null && loop.isLoopThread() ? loop.callbackContext : THREAD.get();
+            EventLoop loop = EventLoop.currentOrNull();
+            c = loop != null && loop.isLoopThread() ? loop.callbackContext() : THREAD.get();
         }
         return c == null ? Map.of() : c.vars;
     }

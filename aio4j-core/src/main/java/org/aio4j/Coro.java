@@ -18,9 +18,12 @@ import java.lang.ref.Cleaner;
  * </pre>
  *
  * <h2>Never awaited</h2>
- * A coroutine that is garbage-collected while still CREATED is reported as a warning on the
- * {@code org.aio4j} logger: "coroutine '&lt;name&gt;' was never awaited", with the site that created
- * it when the loop is in debug mode. That almost always is a forgotten {@code Aio.await}.
+ * A coroutine still CREATED when it is garbage-collected, or when the loop it was made on closes
+ * (whichever comes first), is reported as a warning on the {@code org.aio4j} logger: "coroutine
+ * '&lt;name&gt;' was never awaited", with the site that created it when the loop is in debug mode.
+ * That almost always is a forgotten {@code Aio.await}. (CPython reports it the moment the object is
+ * freed; the JVM frees it at some later GC, so the loop's close is the latest point a short program
+ * reaches.) A coroutine made outside any loop is reported only when collected.
  *
  * <p>Thread-safety: a coroutine belongs to the thread that runs it; do not share one between loops.
  *
@@ -42,7 +45,19 @@ public final class Coro<T> implements Awaitable<T> {
     /** Set once the coroutine outlives the step that created it; see {@link #watch()}. */
     private NeverAwaited watch;
 
-    Coro(Object body, String name, boolean debug) {
+    /** A new coroutine object of {@code body} (an AsyncSupplier or an AsyncRunnable); see {@link Aio#async}. */
+    static <T> Coro<T> create(Object body, String name) {
+        EventLoop loop = EventLoop.currentOrNull();
+        Coro<T> c = new Coro<>(body, name, loop != null ? loop.isDebug() : Debug.defaultEnabled());
+        if (loop != null && loop.isRunning()) {
+            loop.coroCreated(c); // watched after this batch, if it survives it
+        } else {
+            c.watch(null);
+        }
+        return c;
+    }
+
+    private Coro(Object body, String name, boolean debug) {
         assert body instanceof AsyncSupplier<?> || body instanceof AsyncRunnable;
         this.body = body;
         this.name = name;
@@ -55,12 +70,12 @@ public final class Coro<T> implements Awaitable<T> {
             return name;
         }
         if (origin != null) {
-            StackTraceElement site = EventLoop.userFrame(origin.getStackTrace());
+            StackTraceElement site = Describe.userFrame(origin.getStackTrace());
             if (site != null) {
                 return site.getClassName() + "." + site.getMethodName();
             }
         }
-        return EventLoop.describe(body);
+        return Describe.callback(body);
     }
 
     /** Whether the coroutine has neither run nor been closed. */
@@ -94,7 +109,7 @@ public final class Coro<T> implements Awaitable<T> {
      */
     @Override
     public T await() {
-        Aio.currentStrandOrThrow("await a coroutine");
+        Strand.currentOrThrow("await a coroutine");
         return run();
     }
 
@@ -148,14 +163,18 @@ public final class Coro<T> implements Awaitable<T> {
     }
 
     /**
-     * Starts watching for "never awaited". Called for coroutines that survive the loop step that
-     * created them (most are awaited or wrapped in a task at once, and never pay for this).
+     * Starts watching for "never awaited", on {@code loop} (reported at its close at the latest) or
+     * none. Called for coroutines that survive the loop step that created them (most are awaited or
+     * wrapped in a task at once, and never pay for this).
      */
-    void watch() {
+    void watch(EventLoop loop) {
         if (lifecycle == Lifecycle.CREATED && watch == null) {
-            NeverAwaited w = new NeverAwaited(name(), origin);
+            NeverAwaited w = new NeverAwaited(name(), origin, loop);
             w.cleanable = GcReports.CLEANER.register(this, w);
             watch = w;
+            if (loop != null) {
+                loop.watching(w);
+            }
         }
     }
 
@@ -164,20 +183,33 @@ public final class Coro<T> implements Awaitable<T> {
         return "Coro[" + name() + " " + lifecycle.name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 
-    /** The report, kept apart from the coroutine so that it does not keep it alive. */
-    private static final class NeverAwaited implements Runnable {
+    /**
+     * The report, kept apart from the coroutine so that it does not keep it alive. Runs once: on the
+     * cleaner thread (collected), on the loop thread (its loop closes), or as a no-op (settled).
+     */
+    static final class NeverAwaited implements Runnable {
         private final String name;
         private final Throwable origin;
+        private final EventLoop loop;
         volatile boolean settled;
         Cleaner.Cleanable cleanable;
 
-        NeverAwaited(String name, Throwable origin) {
+        NeverAwaited(String name, Throwable origin, EventLoop loop) {
             this.name = name;
             this.origin = origin;
+            this.loop = loop;
+        }
+
+        /** The loop closes: report now, if still never awaited. */
+        void reportNow() {
+            cleanable.clean();
         }
 
         @Override
         public void run() {
+            if (loop != null) {
+                loop.unwatch(this);
+            }
             if (settled) {
                 return;
             }

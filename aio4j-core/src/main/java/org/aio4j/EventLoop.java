@@ -1,25 +1,16 @@
 package org.aio4j;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.Selector;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.PriorityQueue;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.aio4j.lowlevel.Deadline;
 
 /**
  * A single-threaded event loop: Python's {@code asyncio} event loop. It runs callbacks, timers and
@@ -28,7 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Most programs never touch the loop: {@link Aio#run} makes one, runs a coroutine on it and
  * closes it. Use the loop directly to schedule callbacks ({@link #callSoon}, {@link #callLater},
  * {@link #callAt}), to run it yourself ({@link #runUntilComplete}, {@link #runForever}), or to hand it
- * work from other threads ({@link #callSoonThreadsafe}).
+ * work from other threads ({@link #callSoonThreadsafe}), or to watch channels for readiness
+ * ({@link #addReader}, {@link #addWriter}: asyncio's low-level callbacks; coroutines use
+ * {@code org.aio4j.lowlevel.Lowlevel.waitReadable}).
  *
  * <h2>One iteration</h2>
  * <ol>
@@ -65,27 +58,23 @@ public final class EventLoop {
     /*
      * Implementation notes.
      *
-     * This is the loop-core file STYLE.md allows to be larger: the iteration, the timer heap, the
-     * inbox and the hooks the strands use belong together and are read together.
+     * The loop is the tick and its queues; the pieces it drives live beside it: TimerQueue (the heap),
+     * Poller (selector, readiness registrations, the inbox and its wakeup), TaskRegistry (the pending
+     * tasks), ExecutorBridge (work sent to threads), Strand/Strands (how task code suspends), and the
+     * test kit's TestHooks. The kernel's rules are in package-info.java.
      *
-     * Ready queue items are Handles (user callbacks) or bare Runnables (strand continuations and
-     * portable-strand steps): a task switch costs no Handle allocation. A virtual thread's
-     * continuation is handed to submitContinuation() by the JDK (our loop is its scheduler) when it
-     * is started or unparked: the unpark of a waiting task is the "call_soon(task.__wakeup)" of
-     * asyncio, so ordering between callbacks and task wake-ups is asyncio's.
+     * Ready queue items are Handles (user callbacks) or bare Runnables (strand steps): a task switch
+     * costs no Handle allocation. A strand hands its steps to enqueue(): the wake-up of a waiting task
+     * is asyncio's "call_soon(task.__wakeup)", so ordering between callbacks and task wake-ups is
+     * asyncio's.
      *
-     * Eager start and the head of the queue: an eager task created inside another task must run
-     * before anything else; the new task's first step and a wake-up of the creator go to the head of
-     * the ready queue and batchLeft grows by two, so they run inside the current batch.
+     * The head of the queue: an eager task's first step and its creator's wake-up go to the head and
+     * batchLeft grows, so they run inside the current batch (Strand.start).
      *
-     * Detecting blocking calls: a strand marks itself `stepping` when it resumes from an await and
-     * clears it when it suspends at one. If its continuation returns while still `stepping`, it
-     * parked somewhere else: inside a blocking JDK call. It no longer holds the loop; the loop
-     * counts it (virtual time must not jump while it is out) and reports it in debug mode.
-     *
-     * Virtual time: with a VirtualClock in auto-jump mode, when nothing is ready, the select is a
-     * poll, and if it finds nothing the clock jumps to the nearest timer, unless work is in flight
-     * outside the loop (foreignPending, blockedStrands): then the loop waits for it in real time.
+     * Virtual time: with a VirtualClock in auto-jump mode, when nothing is ready, the select is a poll,
+     * and if it finds nothing the clock jumps to the nearest timer, unless work is in flight outside
+     * the loop (awaited CompletionStages, executor work, task code parked in a blocking JDK call):
+     * then the loop waits for it in real time.
      */
 
     private enum LoopState { IDLE, RUNNING, CLOSED }
@@ -93,70 +82,53 @@ public final class EventLoop {
     private static final System.Logger LOG = System.getLogger("org.aio4j");
     private static final ThreadLocal<EventLoop> RUNNING_LOOP = new ThreadLocal<>();
     /** Sleeps longer than this are "forever" (~73 years): keeps deadline arithmetic from overflowing. */
-    private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
-    private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
+    static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
 
     static {
         org.aio4j.internal.LoopHooks.Installed.install(LoopHooksImpl.INSTANCE);
+        org.aio4j.internal.KernelAccess.Installed.install(KernelAccessImpl.INSTANCE);
     }
 
     // ------------------------------------------------------------ any thread
-    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakeupNeeded = new AtomicBoolean();
-    private final Selector selector;
+    private final Poller poller = new Poller();
     private volatile LoopState state = LoopState.IDLE;
     private volatile boolean stopping;
     /** The thread that runs (or last ran, or created) the loop. */
-    volatile Thread thread;
-    final Set<UnretrievedReport> unretrieved = ConcurrentHashMap.newKeySet();
-    final Clock clock;
+    private volatile Thread thread;
+    private final Set<UnretrievedReport> unretrieved = ConcurrentHashMap.newKeySet();
+    private final Set<Coro.NeverAwaited> watchedCoros = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
 
     // ------------------------------------------------------------ loop thread only
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private int batchLeft;
-    /** Set around an unpark that must put the continuation at the head of the ready queue. */
-    boolean submitFront;
-    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>(TimerHandle::compare);
-    private long timerSequence;
-    private int cancelledTimers;
+    private final TimerQueue timers = new TimerQueue();
     private final VirtualClock virtualClock;
     /** Whether tasks run on loop-scheduled virtual threads (else portable strands). */
-    final boolean loopScheduled;
-    private Strand stepping;
-    private Strand lastStepped;
-    private int blockedStrands;
-    private int foreignPending;
-    private Task<?> pendingHead;
-    private Task<?> pendingTail;
-    private int pendingCount;
+    private final boolean loopScheduled;
+    /** Work in flight outside the loop: awaited stages, executor work, strands in blocking calls. */
+    private int outsideWork;
+    private final TaskRegistry tasks = new TaskRegistry();
+    /** Coroutines made during the current batch: watched for "never awaited" after it. */
     private final ArrayList<Coro<?>> freshCoros = new ArrayList<>();
-    boolean debug;
+    private boolean debug;
     private double slowCallbackDuration = 0.1;
     private ExceptionHandler exceptionHandler;
     private TaskFactory taskFactory = TaskFactory.DEFAULT;
-    private ExecutorService defaultExecutor;
-    // test-kit hooks (LoopHooks)
-    private ArrayList<Future<Void>> idleWaiters;
-    java.util.random.RandomGenerator shuffle;
-    /** Items of the shuffled batch not run yet: they are out of {@code ready}, but still waiting (othersWaiting). */
-    private int shuffledLeft;
-    java.util.function.Consumer<Coro<?>> coroListener;
+    private final ExecutorBridge executor = new ExecutorBridge(this);
+    /** The test kit's hooks, when it uses this loop (null otherwise). */
+    private TestHooks testHooks;
     /** The context of the callback running now (built lazily from its handle's captured variables). */
-    Context callbackContext;
+    private Context callbackContext;
 
     private EventLoop(Clock clock) {
         this.clock = clock;
         this.virtualClock = clock instanceof VirtualClock vc ? vc : null;
-        this.debug = Aio.debugDefault();
+        this.debug = Debug.defaultEnabled();
         this.thread = Thread.currentThread();
         // A loop-scheduled virtual thread needs a platform carrier; a loop created on a virtual thread
         // uses portable strands.
         this.loopScheduled = !Thread.currentThread().isVirtual() && Strands.MODE == StrandMode.LOOP_SCHEDULED;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the NIO selector the event loop waits on", e);
-        }
     }
 
     /** A new event loop on the system clock, owned by the calling thread until it runs. */
@@ -172,8 +144,17 @@ public final class EventLoop {
         return new EventLoop(clock);
     }
 
-    /** The loop running on this thread (or carrying this task), or {@code null}. */
-    static EventLoop current() {
+    /**
+     * The loop running on this thread or carrying this task, or empty: never throws (asyncio's
+     * {@code get_running_loop} raises instead; {@link Aio#runningLoop()} is that form).
+     */
+    public static Optional<EventLoop> current() {
+        EventLoop loop = currentOrNull();
+        return loop != null && loop.isRunning() ? Optional.of(loop) : Optional.empty();
+    }
+
+    /** The loop of the current task, or the loop running on (or last run by) this thread, or null. */
+    static EventLoop currentOrNull() {
         Strand s = Strand.current();
         if (s != null) {
             return s.loop;
@@ -206,8 +187,7 @@ public final class EventLoop {
     public Handle callSoonThreadsafe(Runnable callback) {
         checkOpen("schedule a callback");
         Handle h = new Handle(this, requireCallback(callback));
-        inbox.add(h);
-        wakeup();
+        poller.post(h);
         return h;
     }
 
@@ -218,12 +198,12 @@ public final class EventLoop {
      * @throws IllegalArgumentException if the delay is NaN
      */
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        return callAtNanos(clock.nanoTime() + secondsToNanos(delaySeconds, "callLater"), callback, Context.capture());
+        return schedule(clock.nanoTime() + secondsToNanos(delaySeconds, "callLater"), callback, Context.capture());
     }
 
     /** Schedules {@code callback} to run after {@code delay}; see {@link #callLater(double, Runnable)}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callAtNanos(clock.nanoTime() + durationToNanos(delay), callback, Context.capture());
+        return schedule(clock.nanoTime() + durationToNanos(delay), callback, Context.capture());
     }
 
     /** Schedules {@code callback} to run at loop time {@code when} (seconds, as {@link #time()}). */
@@ -232,21 +212,22 @@ public final class EventLoop {
             throw new IllegalArgumentException("callAt(NaN): pass a loop time in seconds, as time() returns");
         }
         long now = clock.nanoTime();
-        return callAtNanos(now + secondsToNanos(when - now / 1e9, "callAt"), callback, Context.capture());
+        return schedule(now + secondsToNanos(when - now / 1e9, "callAt"), callback, Context.capture());
     }
 
     /**
-     * An internal timer (sleep, timeouts, waitFor, wait, asCompleted): its callback only completes a
-     * future or cancels a task, so it does not capture the context (one lookup less per sleep).
+     * An internal timer at loop nanosecond {@code deadline} (sleep, timeouts, waitFor, wait,
+     * asCompleted): its callback only completes a future or cancels a task, so it does not capture the
+     * context (one lookup less per sleep).
      */
     TimerHandle callAtNanos(long deadline, Runnable callback) {
-        return callAtNanos(deadline, callback, null);
+        return schedule(deadline, callback, null);
     }
 
-    private TimerHandle callAtNanos(long deadline, Runnable callback, java.util.Map<ContextVar<?>, Object> contextVars) {
+    private TimerHandle schedule(long deadline, Runnable callback, java.util.Map<ContextVar<?>, Object> contextVars) {
         checkThread();
         checkOpen("schedule a timer");
-        TimerHandle h = new TimerHandle(this, requireCallback(callback), deadline, timerSequence++, contextVars);
+        TimerHandle h = new TimerHandle(this, requireCallback(callback), deadline, timers.nextSequence(), contextVars);
         timers.add(h);
         return h;
     }
@@ -264,6 +245,24 @@ public final class EventLoop {
     /** The loop's clock. */
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * The deadline {@code seconds} from now in this loop's time; {@code Double.POSITIVE_INFINITY} is
+     * {@link Deadline#NONE}, zero or less is now.
+     *
+     * @throws IllegalArgumentException if {@code seconds} is NaN
+     */
+    public Deadline deadlineAfter(double seconds) {
+        if (seconds == Double.POSITIVE_INFINITY) {
+            return Deadline.NONE;
+        }
+        return Deadline.after(clock.nanoTime(), secondsToNanos(seconds, "deadlineAfter"));
+    }
+
+    /** The deadline {@code delay} from now in this loop's time (a negative delay is now). */
+    public Deadline deadlineAfter(Duration delay) {
+        return Deadline.after(clock.nanoTime(), durationToNanos(delay));
     }
 
     static long secondsToNanos(double seconds, String what) {
@@ -294,10 +293,76 @@ public final class EventLoop {
         return callback;
     }
 
-    void timerCancelled(TimerHandle h) {
+    void timerCancelled() {
         if (isLoopThread()) {
-            cancelledTimers++;
+            timers.cancelled();
         }
+    }
+
+    // ================================================================ readiness
+
+    /**
+     * Calls {@code callback} whenever {@code channel} is readable (for a server channel: has a
+     * connection to accept), until {@link #removeReader}: asyncio's {@code add_reader}. Replaces the
+     * channel's previous reader. The channel must be open and non-blocking.
+     *
+     * @return the handle of the registration ({@link Handle#cancel()} removes it when it would next run)
+     * @throws IllegalArgumentException if the channel is closed or in blocking mode
+     * @throws WrongThreadException from another thread while the loop runs
+     */
+    public Handle addReader(SelectableChannel channel, Runnable callback) {
+        return addReadiness(channel, callback, true);
+    }
+
+
+    /** Stops watching {@code channel} for readability; whether a reader was registered. */
+    public boolean removeReader(SelectableChannel channel) {
+        return removeReadiness(channel, true) != null;
+    }
+
+    /**
+     * Calls {@code callback} whenever {@code channel} is writable (for a connecting socket: when the
+     * connection completed or failed), until {@link #removeWriter}: asyncio's {@code add_writer}.
+     * Replaces the channel's previous writer; the same rules as {@link #addReader}.
+     */
+    public Handle addWriter(SelectableChannel channel, Runnable callback) {
+        return addReadiness(channel, callback, false);
+    }
+
+    /** Stops watching {@code channel} for writability; whether a writer was registered. */
+    public boolean removeWriter(SelectableChannel channel) {
+        return removeReadiness(channel, false) != null;
+    }
+
+    Handle addReadiness(SelectableChannel channel, Runnable callback, boolean reader) {
+        checkThread();
+        checkOpen(reader ? "add a reader" : "add a writer");
+        if (channel == null) {
+            throw new NullPointerException((reader ? "addReader" : "addWriter") + "(null, ...): pass the channel to watch");
+        }
+        Handle h = new Handle(this, requireCallback(callback));
+        Handle old = poller.add(channel, h, reader);
+        if (old != null) {
+            old.cancel();
+        }
+        return h;
+    }
+
+    Handle removeReadiness(SelectableChannel channel, boolean reader) {
+        checkThread();
+        if (channel == null || state == LoopState.CLOSED) {
+            return null;
+        }
+        Handle h = poller.remove(channel, reader);
+        if (h != null) {
+            h.cancel();
+        }
+        return h;
+    }
+
+    /** The reader ({@code reader}) or writer handle of {@code channel}, or null (for {@link Readiness}). */
+    Handle readinessHandle(SelectableChannel channel, boolean reader) {
+        return poller.get(channel, reader);
     }
 
     // ================================================================ futures and tasks
@@ -352,61 +417,15 @@ public final class EventLoop {
     /** The tasks of this loop that are not done, in creation order. */
     public Set<Task<?>> allTasks() {
         checkThread();
-        Set<Task<?>> all = new LinkedHashSet<>();
-        for (Task<?> t = pendingHead; t != null; t = t.nextPending) {
-            all.add(t);
-        }
-        return all;
+        return tasks.snapshot();
     }
 
-    void addPending(Task<?> t) {
-        t.prevPending = pendingTail;
-        if (pendingTail == null) {
-            pendingHead = t;
-        } else {
-            pendingTail.nextPending = t;
-        }
-        pendingTail = t;
-        pendingCount++;
+    void taskStarted(Task<?> t) {
+        tasks.add(t);
     }
 
-    void removePending(Task<?> t) {
-        Task<?> p = t.prevPending;
-        Task<?> n = t.nextPending;
-        if (p == null) {
-            pendingHead = n;
-        } else {
-            p.nextPending = n;
-        }
-        if (n == null) {
-            pendingTail = p;
-        } else {
-            n.prevPending = p;
-        }
-        t.prevPending = null;
-        t.nextPending = null;
-        pendingCount--;
-    }
-
-    /** Starts {@code s} eagerly: its first step runs before anything else. */
-    void startEager(Strand s) {
-        if (state != LoopState.RUNNING) {
-            s.start();
-            return;
-        }
-        s.start();
-        Object firstStep = ready.pollLast(); // start() put it there
-        Strand creator = Strand.current();
-        if (creator == null) {
-            runItem(firstStep); // on the loop's own thread: just run it
-        } else {
-            // Inside a task we cannot run another strand's continuation on this one; the creator steps
-            // aside instead, and is woken (at the head) right after the new task's first step.
-            ready.addFirst(new Handle(this, () -> creator.wake(true)));
-            ready.addFirst(firstStep);
-            batchLeft += 2;
-            creator.task.suspendUninterruptibly();
-        }
+    void taskEnded(Task<?> t) {
+        tasks.remove(t);
     }
 
     /** Schedules a future's done callback (Future's callbacks never run inline). */
@@ -414,93 +433,99 @@ public final class EventLoop {
         ready.addLast(new DoneCallbackHandle(this, callback, future));
     }
 
-    /** The JDK hands us a continuation of one of our virtual threads (start or unpark). */
-    void submitContinuation(Runnable continuation) {
+    /**
+     * The strands' one way in: makes {@code step} runnable, at the back of the ready queue or, with
+     * {@code front}, at its head, inside the current batch. From another thread (a strand coming
+     * back from a blocking JDK call) it goes through the inbox, at the back.
+     */
+    void enqueue(Runnable step, boolean front) {
         if (isLoopThread()) {
-            if (submitFront) {
-                ready.addFirst(continuation);
+            if (front) {
+                ready.addFirst(step);
                 batchLeft++;
             } else {
-                ready.addLast(continuation);
+                ready.addLast(step);
             }
         } else {
-            // A strand coming back from a blocking JDK call (timer or I/O thread of the JDK).
-            inbox.add(continuation);
-            wakeup();
-        }
-    }
-
-    /** A portable strand's step. */
-    void submitStep(Runnable step, boolean front) {
-        if (front) {
-            ready.addFirst(step);
-            batchLeft++;
-        } else {
-            ready.addLast(step);
-        }
-    }
-
-    void enterStep(Strand s) {
-        stepping = s;
-        lastStepped = s;
-    }
-
-    void leaveStep(Strand s) {
-        stepping = null;
-        if (s.blockedInJdk) {
-            s.blockedInJdk = false;
-            blockedStrands--;
+            poller.post(step);
         }
     }
 
     /** Whether a sleep(0) must really go round the loop: something else could run. */
     boolean othersWaiting() {
-        if (!ready.isEmpty() || shuffledLeft > 0 || !inbox.isEmpty() || stopping || !freshCoros.isEmpty()) {
+        if (!ready.isEmpty() || !poller.inboxEmpty() || stopping || !freshCoros.isEmpty()
+                || (testHooks != null && testHooks.shuffledLeft > 0)) {
             return true;
         }
-        TimerHandle next = timers.peek();
-        if (next != null && next.deadline - clock.nanoTime() <= 0) {
-            return true;
-        }
-        return !selector.keys().isEmpty();
+        return timers.due(clock.nanoTime()) || poller.hasActive();
     }
 
     /** A coroutine was made while this loop runs: watch it for "never awaited" after this batch. */
     void coroCreated(Coro<?> c) {
         freshCoros.add(c);
-        if (coroListener != null) {
-            coroListener.accept(c);
+        if (testHooks != null && testHooks.coroListener != null) {
+            testHooks.coroListener.accept(c);
         }
     }
 
-    /** See {@link org.aio4j.internal.LoopHooks#whenIdle}. */
-    Future<Void> whenIdle() {
-        Future<Void> f = new Future<>(this);
-        if (idleWaiters == null) {
-            idleWaiters = new ArrayList<>();
-        }
-        idleWaiters.add(f);
-        return f;
+    /** A coroutine of this loop is watched: reported at close if still never awaited by then. */
+    void watching(Coro.NeverAwaited w) {
+        watchedCoros.add(w);
     }
 
-    private boolean timerDue() {
-        TimerHandle h = peekTimer();
-        return h != null && h.deadline - clock.nanoTime() <= 0;
-    }
-
-    long nextTimerDeadline() {
-        TimerHandle h = peekTimer();
-        return h == null ? Long.MIN_VALUE : h.deadline;
+    void unwatch(Coro.NeverAwaited w) {
+        watchedCoros.remove(w);
     }
 
     /** Work that completes outside the loop starts (virtual time must not jump meanwhile). */
-    void foreignStarted() {
-        foreignPending++;
+    void outsideWorkStarted() {
+        outsideWork++;
     }
 
     /** ... and ended. */
-    void foreignEnded() {
-        foreignPending--;
+    void outsideWorkEnded() {
+        outsideWork--;
+    }
+
+    /** Work in flight outside the loop (for tests). */
+    int outsideWorkCount() {
+        return outsideWork;
+    }
+
+    TestHooks testHooks() {
+        if (testHooks == null) {
+            testHooks = new TestHooks();
+        }
+        return testHooks;
+    }
+
+    long nextTimerDeadline() {
+        TimerHandle h = timers.peek();
+        return h == null ? Long.MIN_VALUE : h.deadline;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    boolean loopScheduled() {
+        return loopScheduled;
+    }
+
+    Context callbackContext() {
+        return callbackContext;
+    }
+
+    void setCallbackContext(Context c) {
+        callbackContext = c;
+    }
+
+    void trackUnretrieved(UnretrievedReport r) {
+        unretrieved.add(r);
+    }
+
+    void untrackUnretrieved(UnretrievedReport r) {
+        unretrieved.remove(r);
     }
 
     // ================================================================ running
@@ -554,7 +579,7 @@ public final class EventLoop {
         if (state == LoopState.RUNNING) {
             throw new IllegalStateException("This event loop is already running");
         }
-        if (current() != null) {
+        if (currentOrNull() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running on this"
                     + " thread; inside a coroutine, await instead (Aio.await), or run the other loop on"
                     + " another thread");
@@ -564,7 +589,7 @@ public final class EventLoop {
     /** Runs the loop until {@code future} is done and returns its result (or throws its exception). */
     public <T> T runUntilComplete(Future<T> future) {
         checkOpen("run");
-        if (future.loop != this) {
+        if (future.getLoop() != this) {
             throw new IllegalStateException(future + " belongs to another event loop; run it on its own loop");
         }
         java.util.function.Consumer<Future<T>> stopper = f -> stop();
@@ -586,7 +611,7 @@ public final class EventLoop {
      */
     public void stop() {
         stopping = true;
-        wakeup();
+        poller.wakeup();
     }
 
     /** Whether the loop is running. Any thread. */
@@ -600,9 +625,9 @@ public final class EventLoop {
     }
 
     /**
-     * Closes the loop: reports failed futures whose exceptions nobody retrieved and tasks still pending,
-     * drops pending callbacks, shuts down the default executor without waiting for it, releases the
-     * selector. Idempotent.
+     * Closes the loop: reports failed futures whose exceptions nobody retrieved, coroutines never
+     * awaited and tasks still pending; drops pending callbacks, shuts down the default executor
+     * without waiting for it, releases the selector. Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -615,26 +640,23 @@ public final class EventLoop {
             return;
         }
         thread = Thread.currentThread();
+        watchFreshCoros();
+        for (Coro.NeverAwaited w : new ArrayList<>(watchedCoros)) {
+            w.reportNow();
+        }
         for (UnretrievedReport r : new ArrayList<>(unretrieved)) {
             r.reportAtClose();
         }
-        for (Task<?> t = pendingHead; t != null; t = t.nextPending) {
-            callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending! (the loop closed"
-                    + " while it was still running; cancel and await tasks before closing, as Aio.run does)",
-                    null, t, null, t.getName()));
-        }
+        tasks.forEach(t -> callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending! (the"
+                + " loop closed while it was still running; cancel and await tasks before closing, as Aio.run does)",
+                null, t, null, t.getName())));
         state = LoopState.CLOSED;
         ready.clear();
         timers.clear();
-        inbox.clear();
-        freshCoros.clear();
-        ExecutorService ex = defaultExecutor;
-        if (ex != null) {
-            defaultExecutor = null;
-            ex.shutdown();
-        }
+        poller.clearInbox();
+        executor.shutdownNow();
         try {
-            selector.close();
+            poller.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the event loop's selector failed", e);
         }
@@ -643,25 +665,14 @@ public final class EventLoop {
     /** One iteration; the order of its steps is the contract of the class documentation. */
     private void runOnce() {
         // 1. What other threads sent.
-        drainInbox();
+        poller.drainInbox(ready);
 
         // 2. Wait for I/O, as long as nothing needs running.
-        if (cancelledTimers > MIN_CANCELLED_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
-            timers.removeIf(h -> h.cancelled);
-            cancelledTimers = 0;
+        timers.purgeIfWorthIt();
+        if (testHooks != null) {
+            testHooks.releaseIdleWaiters(ready.isEmpty() && poller.inboxEmpty() && !timers.due(clock.nanoTime()));
         }
-        if (idleWaiters != null && !idleWaiters.isEmpty() && ready.isEmpty() && inbox.isEmpty()
-                && !timerDue()) {
-            // Nothing to run, no timer due: the moment whenIdle() waits for (before time moves or I/O waits).
-            ArrayList<Future<Void>> waiters = idleWaiters;
-            idleWaiters = null;
-            for (Future<Void> f : waiters) {
-                if (!f.done()) {
-                    f.setResult(null);
-                }
-            }
-        }
-        TimerHandle next = peekTimer();
+        TimerHandle next = timers.peek();
         boolean mayJump = false;
         long timeout; // nanoseconds; -1 = until woken
         if (!ready.isEmpty() || stopping) {
@@ -669,35 +680,26 @@ public final class EventLoop {
         } else if (next == null) {
             timeout = -1;
         } else if (virtualClock != null) {
-            mayJump = virtualClock.autoJump() && foreignPending == 0 && blockedStrands == 0;
+            mayJump = virtualClock.autoJump() && outsideWork == 0;
             long delta = next.deadline - clock.nanoTime();
             timeout = delta <= 0 || mayJump ? 0 : -1; // virtual time cannot be waited for in real time
         } else {
             timeout = Math.max(0, next.deadline - clock.nanoTime());
         }
-        int events = poll(timeout);
-        drainInbox();
+        int events = poller.poll(timeout, stopping, ready);
+        poller.drainInbox(ready);
         if (mayJump && events == 0 && ready.isEmpty()) {
             virtualClock.advanceTo(next.deadline);
         }
 
         // 3. Timers that are due.
         if (next != null) {
-            long now = clock.nanoTime();
-            TimerHandle h;
-            while ((h = timers.peek()) != null && h.deadline - now <= 0) {
-                timers.poll();
-                if (h.cancelled) {
-                    cancelledTimers = Math.max(0, cancelledTimers - 1);
-                } else {
-                    ready.addLast(h);
-                }
-            }
+            timers.popDue(clock.nanoTime(), ready);
         }
 
         // 4. Exactly the callbacks ready now (items pushed at the head meanwhile are counted in).
         batchLeft = ready.size();
-        if (shuffle != null && batchLeft > 1) {
+        if (testHooks != null && testHooks.shuffle != null && batchLeft > 1) {
             runShuffledBatch();
         }
         while (batchLeft > 0) {
@@ -705,9 +707,13 @@ public final class EventLoop {
             runItem(ready.pollFirst());
         }
 
+        watchFreshCoros();
+    }
+
+    private void watchFreshCoros() {
         if (!freshCoros.isEmpty()) {
             for (Coro<?> c : freshCoros) {
-                c.watch();
+                c.watch(this);
             }
             freshCoros.clear();
         }
@@ -723,16 +729,16 @@ public final class EventLoop {
             batch[i] = ready.pollFirst();
         }
         for (int i = batch.length - 1; i > 0; i--) {
-            int j = shuffle.nextInt(i + 1);
+            int j = testHooks.shuffle.nextInt(i + 1);
             Object t = batch[i];
             batch[i] = batch[j];
             batch[j] = t;
         }
         batchLeft = 0;
-        shuffledLeft = batch.length;
+        testHooks.shuffledLeft = batch.length;
         try {
             for (Object item : batch) {
-                shuffledLeft--;
+                testHooks.shuffledLeft--;
                 runItem(item);
                 while (batchLeft > 0) {
                     batchLeft--;
@@ -740,58 +746,7 @@ public final class EventLoop {
                 }
             }
         } finally {
-            shuffledLeft = 0;
-        }
-    }
-
-    private TimerHandle peekTimer() {
-        TimerHandle h;
-        while ((h = timers.peek()) != null && h.cancelled) {
-            timers.poll();
-            cancelledTimers = Math.max(0, cancelledTimers - 1);
-        }
-        return h;
-    }
-
-    private int poll(long timeoutNanos) {
-        try {
-            if (timeoutNanos == 0) {
-                return selector.keys().isEmpty() ? 0 : processKeys(selector.selectNow());
-            }
-            wakeupNeeded.set(true);
-            int n;
-            if (!inbox.isEmpty() || stopping) {
-                n = selector.selectNow();
-            } else if (timeoutNanos < 0) {
-                n = selector.select();
-            } else {
-                n = selector.select(Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
-            }
-            wakeupNeeded.set(false);
-            return processKeys(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the event loop's selector failed", e);
-        }
-    }
-
-    private int processKeys(int n) {
-        if (n > 0) {
-            // I/O registration comes with the streams; until then no key is ever registered.
-            selector.selectedKeys().clear();
-        }
-        return n;
-    }
-
-    private void wakeup() {
-        if (wakeupNeeded.compareAndSet(true, false)) {
-            selector.wakeup();
-        }
-    }
-
-    private void drainInbox() {
-        Object item;
-        while ((item = inbox.poll()) != null) {
-            ready.addLast(item);
+            testHooks.shuffledLeft = 0;
         }
     }
 
@@ -816,64 +771,11 @@ public final class EventLoop {
             Handle h = item instanceof Handle hh ? hh : null;
             callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
         }
-        if (stepping != null) {
-            if (stepping.thread != null && stepping.thread.getState() == Thread.State.RUNNABLE) {
-                // The task's code called Thread.yield(): its continuation is already queued again. Not
-                // a blocking call; it carries on (unmarked) when its turn comes.
-                stepping = null;
-            } else {
-                strandLeftInBlockingCall(stepping);
-            }
-        }
         if (timed) {
             long took = SystemClock.INSTANCE.nanoTime() - started;
             if (took > slowCallbackDuration * 1e9) {
-                reportSlow(item, took);
+                Debug.reportSlow(item, took);
             }
-        }
-    }
-
-    private void strandLeftInBlockingCall(Strand s) {
-        stepping = null;
-        if (!s.blockedInJdk) {
-            s.blockedInJdk = true;
-            blockedStrands++;
-        }
-        if (debug) {
-            Throwable where = new Throwable("parked here");
-            where.setStackTrace(s.stack());
-            LOG.log(System.Logger.Level.WARNING, "Task '" + s.task.getName() + "' parked inside a blocking call"
-                    + " instead of at an await. It no longer holds the loop (other tasks run meanwhile), but"
-                    + " the code around it does not suspend where it reads as if it does; use an async"
-                    + " equivalent or Aio.toThread(...)", where);
-        }
-    }
-
-    private void reportSlow(Object item, long tookNanos) {
-        String what;
-        Throwable where = null;
-        if (item instanceof Handle h) {
-            what = h.toString();
-        } else if (lastStepped != null) {
-            Task<?> t = lastStepped.task;
-            what = "step of " + t;
-            StackTraceElement[] stack = lastStepped.stack();
-            StackTraceElement at = userFrame(stack);
-            if (at != null) {
-                what += " (now at " + at + ")";
-            }
-            if (stack.length > 0) {
-                where = new Throwable("where the task is now");
-                where.setStackTrace(stack);
-            }
-        } else {
-            what = describe(item);
-        }
-        String msg = String.format("Executing %s took %.3f seconds", what, tookNanos / 1e9);
-        if (where != null) {
-            LOG.log(System.Logger.Level.WARNING, msg, where);
-        } else {
-            LOG.log(System.Logger.Level.WARNING, msg);
         }
     }
 
@@ -889,56 +791,7 @@ public final class EventLoop {
         if (fn == null) {
             throw new NullPointerException("runInExecutor(executor, null): pass the blocking function to run");
         }
-        Executor ex = executor != null ? executor : defaultExecutor();
-        Future<T> f = new Future<>(this);
-        foreignStarted();
-        var vars = Context.capture();
-        Runnable work = () -> {
-            Object[] value = {null};
-            Throwable[] failed = {null};
-            Context.runOnThread(vars, () -> {
-                try {
-                    value[0] = fn.call();
-                } catch (Throwable e) {
-                    failed[0] = e;
-                }
-            });
-            @SuppressWarnings("unchecked")
-            T v = (T) value[0];
-            Throwable x = failed[0];
-            try {
-                callSoonThreadsafe(() -> {
-                    foreignEnded();
-                    if (!f.done()) {
-                        if (x != null) {
-                            f.setException(x);
-                        } else {
-                            f.setResult(v);
-                        }
-                    }
-                });
-            } catch (IllegalStateException closed) {
-                // The loop closed while the work ran: nobody is left to receive the result.
-            }
-        };
-        try {
-            ex.execute(work);
-        } catch (RejectedExecutionException e) {
-            foreignEnded();
-            f.setException(e);
-        }
-        return f;
-    }
-
-    private ExecutorService defaultExecutor() {
-        ExecutorService ex = defaultExecutor;
-        if (ex == null) {
-            // Not Thread.ofVirtual(): used from a task, it would make threads scheduled by this loop.
-            ex = Executors.newThreadPerTaskExecutor(
-                    Strands.workerThreadBuilder().name("aio4j-to-thread-", 0).factory());
-            defaultExecutor = ex;
-        }
-        return ex;
+        return this.executor.run(executor, fn);
     }
 
     /**
@@ -948,23 +801,7 @@ public final class EventLoop {
      * @return whether everything ended in time
      */
     public boolean shutdownDefaultExecutor(Duration timeout) {
-        ExecutorService ex = defaultExecutor;
-        if (ex == null) {
-            return true;
-        }
-        defaultExecutor = null;
-        ex.shutdown();
-        try {
-            boolean ended = ex.awaitTermination(durationToNanos(timeout), TimeUnit.NANOSECONDS);
-            if (!ended) {
-                LOG.log(System.Logger.Level.WARNING, "the default executor did not finish its work within "
-                        + timeout + "; its threads are left running");
-            }
-            return ended;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return executor.shutdown(timeout);
     }
 
     // ================================================================ errors and debug
@@ -1076,59 +913,9 @@ public final class EventLoop {
         }
     }
 
-    /** Work in flight outside the loop (awaited CompletionStages, executor work); for tests. */
-    int foreignPendingCount() {
-        return foreignPending;
-    }
-
-    /** The pending task count (for tests and statistics). */
-    int pendingTaskCount() {
-        return pendingCount;
-    }
-
     @Override
     public String toString() {
         return "EventLoop[" + state.name().toLowerCase(java.util.Locale.ROOT) + " ready=" + ready.size()
-                + " timers=" + timers.size() + " tasks=" + pendingCount + " debug=" + debug + "]";
-    }
-
-    // ================================================================ descriptions
-
-    /** A readable name for a lambda or callback object. */
-    static String describe(Object callback) {
-        if (callback == null) {
-            return "null";
-        }
-        String cls = callback.getClass().getName();
-        int lambda = cls.indexOf("$$Lambda");
-        if (lambda >= 0) {
-            String owner = cls.substring(0, lambda);
-            return owner.substring(owner.lastIndexOf('.') + 1) + " lambda";
-        }
-        String s = callback.toString();
-        return s.length() > 100 ? s.substring(0, 97) + "..." : s;
-    }
-
-    /** The first stack frame outside the core package and the JDK, or null. */
-    static StackTraceElement userFrame(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            String c = e.getClassName();
-            int dot = c.lastIndexOf('.');
-            String pkg = dot < 0 ? "" : c.substring(0, dot);
-            if (pkg.equals("org.aio4j") || c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")) {
-                continue;
-            }
-            return e;
-        }
-        return null;
-    }
-
-    /** The loop's pending tasks' descriptions (for diagnostics). */
-    List<String> describeTasks() {
-        List<String> out = new ArrayList<>();
-        for (Task<?> t = pendingHead; t != null; t = t.nextPending) {
-            out.add(t.toString());
-        }
-        return Collections.unmodifiableList(out);
+                + " timers=" + timers.size() + " tasks=" + tasks.size() + " debug=" + debug + "]";
     }
 }

@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the result type
  */
-public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture {
+public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture, ParkFuture {
 
     /** The public lifecycle of a future. */
     public enum State {
@@ -55,8 +55,8 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     private Object outcome;
     /**
      * Done callbacks: null, a single callback, or an ArrayList of them. Each is a user
-     * {@code Consumer<Future<T>>} or an internal {@link Strand} (a task waiting for this future,
-     * woken directly: the equivalent of asyncio scheduling {@code Task.__wakeup} with call_soon).
+     * {@code Consumer<Future<T>>} or a {@link Task} waiting for this future, woken directly: the
+     * equivalent of asyncio scheduling {@code Task.__wakeup} with call_soon.
      */
     private Object callbacks;
     /** A FAILED outcome nobody has looked at yet (asyncio's {@code _log_traceback}). */
@@ -238,8 +238,8 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     }
 
     private void schedule(Object cb) {
-        if (cb instanceof Strand s) {
-            s.wake(false);
+        if (cb instanceof Task<?> waiter) {
+            waiter.wakeUp();
         } else {
             loop.scheduleDoneCallback((Consumer<?>) cb, this);
         }
@@ -349,7 +349,7 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
      */
     @Override
     public final T await() {
-        return Aio.currentStrandOrThrow("await a Future").task.awaitFuture(this);
+        return Strand.currentOrThrow("await a Future").task.awaitFuture(this);
     }
 
     /**
@@ -388,9 +388,13 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     }
 
     private void checkReadThread() {
-        if (loop.debug) {
+        if (loop.isDebug()) {
             loop.checkThread();
         }
+    }
+
+    final void checkLoopThread() {
+        loop.checkThread();
     }
 
     @Override

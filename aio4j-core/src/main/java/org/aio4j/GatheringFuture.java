@@ -87,7 +87,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
         if (aw instanceof Coro<?> c) {
             return loop.createTask(c);
         }
-        return loop.createTask(new Coro<Object>((AsyncSupplier<Object>) aw::await, null, loop.debug));
+        return loop.createTask(Coro.<Object>create((AsyncSupplier<Object>) aw::await, null));
     }
 
     @Override

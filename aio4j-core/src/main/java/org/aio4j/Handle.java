@@ -29,7 +29,7 @@ public sealed class Handle permits TimerHandle, DoneCallbackHandle {
     Handle(EventLoop loop, Runnable callback, java.util.Map<ContextVar<?>, Object> contextVars) {
         this.loop = loop;
         this.callback = callback;
-        this.source = loop.debug ? new Throwable("handle created here") : null;
+        this.source = loop.isDebug() ? new Throwable("handle created here") : null;
         this.contextVars = contextVars;
     }
 
@@ -65,9 +65,9 @@ public sealed class Handle permits TimerHandle, DoneCallbackHandle {
         if (cancelled) {
             sb.append("cancelled ");
         }
-        sb.append(EventLoop.describe(callbackObject()));
+        sb.append(Describe.callback(callbackObject()));
         if (source != null) {
-            StackTraceElement site = EventLoop.userFrame(source.getStackTrace());
+            StackTraceElement site = Describe.userFrame(source.getStackTrace());
             if (site != null) {
                 sb.append(" created at ").append(site);
             }

@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.aio4j.internal.LoopHooks;
 
-/** The core's side of {@link LoopHooks}. */
+/** The core's side of {@link LoopHooks}: everything goes through the loop's {@link TestHooks}. */
 final class LoopHooksImpl implements LoopHooks {
     static final LoopHooksImpl INSTANCE = new LoopHooksImpl();
 
@@ -14,19 +14,19 @@ final class LoopHooksImpl implements LoopHooks {
     @Override
     public Future<Void> whenIdle(EventLoop loop) {
         loop.checkThread();
-        return loop.whenIdle();
+        return loop.testHooks().whenIdle(loop);
     }
 
     @Override
     public void shuffle(EventLoop loop, RandomGenerator random) {
         loop.checkThread();
-        loop.shuffle = random;
+        loop.testHooks().shuffle = random;
     }
 
     @Override
     public void onCoroCreated(EventLoop loop, Consumer<Coro<?>> listener) {
         loop.checkThread();
-        loop.coroListener = listener;
+        loop.testHooks().coroListener = listener;
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class Runner implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("Runner is closed");
         }
-        if (EventLoop.current() != null) {
+        if (EventLoop.currentOrNull() != null) {
             throw new IllegalStateException("Aio.run() / Runner.run() cannot be called from a running event"
                     + " loop: inside a coroutine, await the coroutine (Aio.await) or create a task instead");
         }

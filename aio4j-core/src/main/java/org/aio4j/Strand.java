@@ -1,37 +1,49 @@
 package org.aio4j;
 
 /**
- * The execution context of one task: a virtual thread plus the hand-over protocol with the loop.
- * This is the one small internal interface DESIGN.md section 1 asks for: a different suspension
- * mechanism (a public custom-scheduler API in a later JDK, or {@code jdk.internal.vm.Continuation})
- * replaces the two subclasses and {@link Strands}, nothing else.
+ * The strand SPI: how one task's code suspends and resumes. This is the one seam DESIGN.md section 1
+ * asks for; a different suspension mechanism (a public custom-scheduler API in a later JDK, or
+ * {@code jdk.internal.vm.Continuation}) is a new subclass in {@link Strands}, and nothing else
+ * changes: the loop sees only {@link EventLoop#enqueue} of the strand's steps, {@link Task} sees
+ * only the methods below.
  *
- * Protocol (loop thread = the loop's platform thread or a strand of the loop carried by it):
- *  - start(): makes the first step runnable, at the tail of the ready queue (FIFO with callSoon);
- *  - wake(front): makes a suspended strand runnable again (tail, or head for eager start);
- *    called only from the loop thread; a wake that arrives while the strand is still running
- *    (it completed a future it is about to wait for) is remembered and turns the next suspend
- *    into a plain yield, so the strand still lets the ready callbacks before it run first;
- *  - suspend(): called on the strand; returns after a matching wake();
- *  - yieldOnce(): called on the strand; goes to the back of the ready queue (sleep(0)).
+ * <h2>Protocol</h2>
+ * Every method is called on the loop thread (a strand of the loop counts as the loop thread).
+ * <ul>
+ *   <li>{@link #start(boolean)}: makes the first step runnable, at the back of the ready queue (FIFO
+ *       with callSoon), or runs it now until the task's first suspension (eager start);</li>
+ *   <li>{@link #wake(boolean)}: makes a suspended strand runnable again (back, or head of the ready
+ *       queue). A wake that arrives while the strand still runs (it completed a future it is about to
+ *       wait for) is remembered: the next suspend becomes a plain yield, so the callbacks that were
+ *       ready before the wake still run first;</li>
+ *   <li>{@link #suspend()}: called on the strand; returns after a matching wake;</li>
+ *   <li>{@link #yieldOnce()}: called on the strand; goes to the back of the ready queue (sleep(0));</li>
+ *   <li>{@link #interruptIfBlocked()}: cancellation of a task whose code is parked inside a blocking
+ *       JDK call rather than at an await (the strand detects that itself, and counts it as work
+ *       outside the loop so virtual time does not jump past it).</li>
+ * </ul>
  *
- * The strand is also its virtual thread's uncaught-exception handler. That is how
+ * <p>The strand is also its virtual thread's uncaught-exception handler. That is how
  * {@link #current()} finds the running task from {@link Thread#currentThread()} with two field
- * reads and no per-thread map or ThreadLocal (which would cost ~150 bytes per task); nothing can
- * escape the task body, so the handler only ever reports a bug.
+ * reads and no ThreadLocal (which would cost ~150 bytes per task); nothing can escape the task body,
+ * so the handler only ever reports a bug.
  */
-abstract sealed class Strand implements Runnable, Thread.UncaughtExceptionHandler
+abstract sealed class Strand implements Thread.UncaughtExceptionHandler
         permits Strands.LoopScheduled, Strands.Portable {
+
+    /** A step the loop runs for a strand: lets reports name the task behind a ready-queue item. */
+    interface Step extends Runnable {
+        Strand strand();
+    }
 
     final Task<?> task;
     final EventLoop loop;
+    /** The strand's virtual thread, once started. */
     Thread thread;
-    /** Left the loop inside a blocking JDK call instead of at an await (loop thread only). */
-    boolean blockedInJdk;
 
     Strand(Task<?> task) {
         this.task = task;
-        this.loop = task.loop;
+        this.loop = task.getLoop();
     }
 
     /** The strand running on this thread, or {@code null} outside any coroutine. */
@@ -40,9 +52,19 @@ abstract sealed class Strand implements Runnable, Thread.UncaughtExceptionHandle
         return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Strand s ? s : null;
     }
 
+    /** The strand running on this thread; {@code what} names the API call refused outside a coroutine. */
+    static Strand currentOrThrow(String what) {
+        Strand s = current();
+        if (s == null) {
+            throw new IllegalStateException("Aio." + what + "(...) was called outside a coroutine (Python:"
+                    + " 'await' outside async function). Call it from a body passed to Aio.async(...) that runs"
+                    + " as a task or is awaited by one; from plain code start one with Aio.run(coro)");
+        }
+        return s;
+    }
+
     /** The body of the virtual thread. */
-    @Override
-    public final void run() {
+    final void body() {
         try {
             task.runBody();
         } finally {
@@ -50,7 +72,33 @@ abstract sealed class Strand implements Runnable, Thread.UncaughtExceptionHandle
         }
     }
 
-    abstract void start();
+    /**
+     * Starts the strand. Eager (and the loop running): the first step runs now, until the task first
+     * suspends; from inside another task, that task steps aside and resumes right after it.
+     */
+    final void start(boolean eager) {
+        boolean now = eager && loop.isRunning();
+        Step first = launch(now);
+        if (!now) {
+            return;
+        }
+        Strand creator = current();
+        if (creator == null) {
+            first.run(); // on the loop's own thread (a callback): just run it
+            return;
+        }
+        // Inside a task we cannot run another strand's step on this one: the creator steps aside, and is
+        // woken (at the head) right after the new task's first step.
+        loop.enqueue(() -> creator.wake(true), true);
+        loop.enqueue(first, true);
+        creator.suspend();
+    }
+
+    /**
+     * Creates the strand's thread. Unless {@code holdFirstStep}, its first step is enqueued at the back
+     * of the ready queue; either way it is returned.
+     */
+    abstract Step launch(boolean holdFirstStep);
 
     abstract void wake(boolean front);
 
@@ -58,9 +106,11 @@ abstract sealed class Strand implements Runnable, Thread.UncaughtExceptionHandle
 
     abstract void yieldOnce();
 
+    /** If the strand's code is parked inside a blocking JDK call, interrupts it (cancellation). */
+    abstract void interruptIfBlocked();
+
     /** Called on the strand after the body ended. */
-    void finished() {
-    }
+    abstract void finished();
 
     @Override
     public void uncaughtException(Thread t, Throwable e) {
@@ -69,8 +119,9 @@ abstract sealed class Strand implements Runnable, Thread.UncaughtExceptionHandle
                 task, null, task.getName())));
     }
 
-    /** The stack of the strand's thread, for debug reports. */
+    /** The stack of the strand's thread, for reports. */
     StackTraceElement[] stack() {
-        return thread == null ? new StackTraceElement[0] : thread.getStackTrace();
+        Thread t = thread;
+        return t == null ? new StackTraceElement[0] : t.getStackTrace();
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * LOOP_SCHEDULED: a virtual thread built by the JDK's package-private
  * {@code ThreadBuilders.VirtualThreadBuilder(Executor)}, with the loop as its scheduler. When the
  * virtual thread parks, its continuation returns to whoever ran it (the loop's ready queue); an
- * unpark hands the continuation to {@link EventLoop#submitContinuation}, which puts it on the ready
- * queue (or, from a foreign thread, into the inbox). ~0.2 µs per suspend + resume.
+ * unpark hands the continuation to {@link EventLoop#enqueue}, which puts it on the ready queue (or,
+ * from a foreign thread, into the inbox). ~0.2 µs per suspend + resume.
  *
  * PORTABLE: a virtual thread on the JDK's default scheduler and a baton: the loop thread unparks the
  * strand and parks until the strand hands the baton back by suspending or finishing, so exactly
@@ -103,7 +103,7 @@ final class Strands {
     }
 
     static Strand create(Task<?> task) {
-        return task.loop.loopScheduled ? new LoopScheduled(task) : new Portable(task);
+        return task.getLoop().loopScheduled() ? new LoopScheduled(task) : new Portable(task);
     }
 
     /** A virtual thread created inside a task: schedule it as the JDK would have. */
@@ -128,30 +128,84 @@ final class Strands {
      * compute, and stall when it stops. The JDK always submits a virtual thread's one continuation
      * object, so the strand recognises its own (recorded at start) and forwards any other to the
      * JDK's scheduler. The cost is one short-lived builder object per task.
+     *
+     * Detecting blocking calls: the loop runs the strand's step, which runs the continuation. It
+     * returns when the virtual thread parks. If the strand did not park at an await (suspend or
+     * yieldOnce set atAwait) nor end, its code parked somewhere else: inside a blocking JDK call. It
+     * no longer holds the loop; it is counted as work outside the loop (virtual time must not jump
+     * while it is out) until it reaches an await again, and reported in debug mode. A JDK thread
+     * unparks it later: that submit arrives from another thread and goes through the inbox.
      */
-    static final class LoopScheduled extends Strand implements Executor {
+    static final class LoopScheduled extends Strand implements Executor, Strand.Step {
         /** Our thread's continuation, as the JDK submits it (recorded by the first submit, at start). */
         private Runnable continuation;
         private boolean starting;
+        private boolean holdFirstStep;
+        /** The next submit of our continuation goes to the head of the ready queue (loop thread only). */
+        private boolean submitFront;
         /** Set by wake(); consumed by suspend(). Loop thread only. */
         private boolean wakeRequested;
         /** True while parked in suspend(). */
         private boolean parked;
+        /** The last step ended at an await, a yield or the end of the body. */
+        private boolean atAwait;
+        /** Parked inside a blocking JDK call (counted as work outside the loop). */
+        private boolean blockedInCall;
 
         LoopScheduled(Task<?> task) {
             super(task);
         }
 
         @Override
-        void start() {
-            Thread t = loopScheduledBuilder(this).unstarted(this);
+        public Strand strand() {
+            return this;
+        }
+
+        @Override
+        Strand.Step launch(boolean hold) {
+            Thread t = loopScheduledBuilder(this).unstarted(this::body);
             t.setUncaughtExceptionHandler(this);
             thread = t;
             starting = true;
+            holdFirstStep = hold;
             try {
                 t.start(); // submits the first step: execute() below
             } finally {
                 starting = false;
+            }
+            return this;
+        }
+
+        /** The step the loop runs: the continuation, then the blocking-call check. */
+        @Override
+        public void run() {
+            atAwait = false;
+            continuation.run();
+            if (!atAwait) {
+                leftInBlockingCall();
+            }
+        }
+
+        private void leftInBlockingCall() {
+            if (thread.getState() == Thread.State.RUNNABLE) {
+                // The task's code called Thread.yield(): its continuation is already queued again. Not a
+                // blocking call; it carries on when its turn comes.
+                return;
+            }
+            if (!blockedInCall) {
+                blockedInCall = true;
+                loop.outsideWorkStarted();
+            }
+            if (loop.isDebug()) {
+                Debug.reportBlockingCall(this);
+            }
+        }
+
+        private void backAtAwait() {
+            atAwait = true;
+            if (blockedInCall) {
+                blockedInCall = false;
+                loop.outsideWorkEnded();
             }
         }
 
@@ -159,10 +213,14 @@ final class Strands {
         @Override
         public void execute(Runnable command) {
             if (command == continuation) {
-                loop.submitContinuation(command);
+                boolean front = submitFront;
+                submitFront = false;
+                loop.enqueue(this, front);
             } else if (continuation == null && starting) {
                 continuation = command;
-                loop.submitContinuation(command);
+                if (!holdFirstStep) {
+                    loop.enqueue(this, false);
+                }
             } else {
                 foreignVirtualThread(command);
             }
@@ -173,16 +231,8 @@ final class Strands {
             wakeRequested = true;
             if (parked) {
                 parked = false;
-                if (front) {
-                    loop.submitFront = true;
-                    try {
-                        LockSupport.unpark(thread);
-                    } finally {
-                        loop.submitFront = false;
-                    }
-                } else {
-                    LockSupport.unpark(thread);
-                }
+                submitFront = front; // read by execute(), which unpark() calls on this same thread
+                LockSupport.unpark(thread);
             }
         }
 
@@ -195,7 +245,7 @@ final class Strands {
                 yieldOnce();
                 return;
             }
-            loop.leaveStep(this);
+            backAtAwait();
             parked = true;
             do {
                 // A pending interrupt (our own, from cancelling a blocking call, or the user's) would
@@ -204,40 +254,66 @@ final class Strands {
                 LockSupport.park(this);
             } while (!wakeRequested);
             wakeRequested = false;
-            loop.enterStep(this);
         }
 
         @Override
         void yieldOnce() {
-            loop.leaveStep(this);
+            backAtAwait();
             Thread.yield(); // the continuation goes to the back of the ready queue
-            loop.enterStep(this);
+        }
+
+        @Override
+        void interruptIfBlocked() {
+            if (blockedInCall) {
+                // Parked inside a blocking JDK call, not at an await: interrupt it, so the call ends (with
+                // InterruptedException, or the interrupt status set) and the cancellation is delivered.
+                thread.interrupt();
+            }
         }
 
         @Override
         void finished() {
-            loop.leaveStep(this);
+            backAtAwait();
         }
     }
 
     /** A virtual thread on the default scheduler that runs only while it holds the loop's baton. */
-    static final class Portable extends Strand {
+    static final class Portable extends Strand implements Runnable {
         private static final int SPINS = 256; // a short step usually hands the baton back within this
         private volatile boolean strandHasBaton;
         private boolean started;
         private boolean wakeRequested;
-        private final Runnable step = this::step;
+        private final Strand.Step step = new Strand.Step() {
+            @Override
+            public void run() {
+                step();
+            }
+
+            @Override
+            public Strand strand() {
+                return Portable.this;
+            }
+        };
 
         Portable(Task<?> task) {
             super(task);
         }
 
+        /** The virtual thread's body. */
         @Override
-        void start() {
+        public void run() {
+            body();
+        }
+
+        @Override
+        Strand.Step launch(boolean hold) {
             Thread t = Thread.ofVirtual().unstarted(this);
             t.setUncaughtExceptionHandler(this);
             thread = t;
-            loop.submitStep(step, false);
+            if (!hold) {
+                loop.enqueue(step, false);
+            }
+            return step;
         }
 
         /** Runs on the loop thread: hand the baton over and wait until it comes back. */
@@ -264,25 +340,23 @@ final class Strands {
                 return;
             }
             wakeRequested = true;
-            loop.submitStep(step, front);
+            loop.enqueue(step, front);
         }
 
         @Override
         void suspend() {
-            loop.leaveStep(this);
             handBack();
-            loop.enterStep(this);
         }
 
         @Override
         void yieldOnce() {
-            loop.submitStep(step, false);
+            loop.enqueue(step, false);
             wakeRequested = true;
             suspend();
         }
 
         private void handBack() {
-            Thread loopThread = loop.thread;
+            Thread loopThread = loop.thread();
             strandHasBaton = false;
             LockSupport.unpark(loopThread);
             while (!strandHasBaton) {
@@ -293,9 +367,13 @@ final class Strands {
         }
 
         @Override
+        void interruptIfBlocked() {
+            // A portable strand's blocking call holds the loop's baton: it is never cancelled mid-call.
+        }
+
+        @Override
         void finished() {
-            loop.leaveStep(this);
-            Thread loopThread = loop.thread;
+            Thread loopThread = loop.thread();
             strandHasBaton = false;
             LockSupport.unpark(loopThread);
         }

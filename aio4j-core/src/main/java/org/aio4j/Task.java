@@ -78,12 +78,8 @@ public final class Task<T> extends Future<T> {
         if (vars != null) {
             task.context = new Context(vars); // a copy of the creator's context
         }
-        loop.addPending(task);
-        if (eager) {
-            loop.startEager(task.strand);
-        } else {
-            task.strand.start();
-        }
+        loop.taskStarted(task);
+        task.strand.start(eager);
         return task;
     }
 
@@ -144,11 +140,7 @@ public final class Task<T> extends Future<T> {
         }
         mustCancel = true;
         cancelMessage = message;
-        if (strand.blockedInJdk) {
-            // Parked inside a blocking JDK call, not at an await: interrupt it, so the call ends (with
-            // InterruptedException, or the interrupt status set) and the cancellation is delivered.
-            strand.thread.interrupt();
-        }
+        strand.interruptIfBlocked();
         return true;
     }
 
@@ -188,7 +180,6 @@ public final class Task<T> extends Future<T> {
 
     /** The body of the task's strand. */
     void runBody() {
-        loop.enterStep(strand);
         if (mustCancel) {
             // Cancelled before the first step: the body never runs (Python throws into the
             // unstarted coroutine, which closes it at once).
@@ -224,7 +215,7 @@ public final class Task<T> extends Future<T> {
     }
 
     private void finish(State state, Object outcome) {
-        loop.removePending(this);
+        loop.taskEnded(this);
         if (state == State.FAILED) {
             completeExceptionally((Throwable) outcome);
         } else {
@@ -247,7 +238,7 @@ public final class Task<T> extends Future<T> {
             return f.resultForAwait(this);
         }
         waitingOn = f;
-        f.addCallback(strand);
+        f.addCallback(this);
         if (mustCancel && f.cancel(cancelMessage)) {
             mustCancel = false;
         }
@@ -258,20 +249,22 @@ public final class Task<T> extends Future<T> {
         }
         if (!f.done()) {
             // Only f's completion wakes us; anything else is a bug that deserves a loud error.
-            f.removeCallback(strand);
+            f.removeCallback(this);
             throw new IllegalStateException("internal error: task '" + getName() + "' resumed while "
                     + f + " is pending");
         }
         if (mustCancel) {
-            mustCancel = false;
-            if (!f.cancelled() && !f.outcomeIsCancelledError()) {
-                // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel,
-                // unless what woke us is a CancelledError already (a cancelled future, or a gather that
-                // failed with one): asyncio's __step keeps the CancelledError it was woken with.
+            if (f.cancelled() || f.outcomeIsCancelledError()) {
+                // f was cancelled (by the first cancel()); its CancelledError, with the first message, is
+                // what we resume with, as asyncio's __step keeps the CancelledError it was woken with.
+                mustCancel = false;
+            } else if (!(f instanceof ParkFuture<?>)) {
+                // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel.
+                mustCancel = false;
                 throw new CancelledError(cancelMessage);
             }
-            // f was cancelled (by the first cancel()); its CancelledError, with the first message, is
-            // what we resume with, as asyncio's __step keeps the CancelledError it was woken with.
+            // A park that was woken (its abort failed or came too late) returns its value: the
+            // cancellation waits for the next await (or Lowlevel.checkpointIfCancelled).
         }
         return f.resultForAwait(this);
     }
@@ -290,9 +283,76 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    /** Parks until woken with priority, ignoring cancellation (used by eager task creation). */
-    void suspendUninterruptibly() {
-        strand.suspend();
+    /** A future this task waits on is done: resume the task (asyncio's {@code call_soon(task.__wakeup)}). */
+    void wakeUp() {
+        strand.wake(false);
+    }
+
+    // ---------------------------------------------------------------- park / wake (Lowlevel)
+
+    /** A ticket for this task's next park. */
+    <R> ParkFuture<R> newWaker() {
+        return new ParkFuture<>(this);
+    }
+
+    /**
+     * Parks this task (the caller is its coroutine) on {@code ticket} until it is woken. When the
+     * task is cancelled meanwhile, {@code abort} is called once: true withdraws the wait (the park
+     * throws CancelledError), false keeps the task parked until woken, and the cancellation is then
+     * delivered at its next await (trio's protocol; nothing handed to the task is lost).
+     */
+    <R> R park(ParkFuture<R> ticket, java.util.function.BooleanSupplier abort) {
+        if (ticket.task() != this) {
+            throw new IllegalStateException("a Waker can only be parked on by the task that made it ("
+                    + ticket.task().getName() + "), not by " + getName());
+        }
+        ticket.parking(abort);
+        return awaitFuture(ticket);
+    }
+
+    /**
+     * Waits until {@code f} is done or {@code deadline} passes, without cancelling {@code f}: the one
+     * timed wait under sleep, waitFor, waitDone and asCompleted. Always suspends at least once (a
+     * done {@code f} still wakes the task through the loop, as asyncio's wait does), so it is a
+     * cancellation point: a cancellation of this task throws CancelledError and leaves {@code f} alone.
+     *
+     * @return whether {@code f} is done
+     */
+    boolean awaitUntil(Future<?> f, org.aio4j.lowlevel.Deadline deadline) {
+        ParkFuture<Object> ticket = newWaker();
+        java.util.function.Consumer<Future<?>> onDone = done -> ticket.wake(null);
+        f.addDoneCallback(onDone);
+        try {
+            parkUntil(ticket, deadline);
+        } finally {
+            f.removeDoneCallback(onDone);
+        }
+        return f.done();
+    }
+
+    /**
+     * Parks on {@code ticket} until it is woken or {@code deadline} passes, with asyncio's future-await
+     * semantics: a cancellation throws CancelledError, also one that arrives after the wake-up but
+     * before the task resumed. {@code sleep} is this with a ticket nobody else wakes.
+     */
+    void parkUntil(ParkFuture<?> ticket, org.aio4j.lowlevel.Deadline deadline) {
+        TimerHandle timer = deadline.isNone() ? null : loop.callAtNanos(deadline.nanos(), () -> ticket.wake(null));
+        try {
+            park(ticket, ParkFuture.ALWAYS);
+            checkpointIfCancelled();
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+    }
+
+    /** Delivers a cancellation that is waiting for this task's next await now, if there is one. */
+    void checkpointIfCancelled() {
+        if (mustCancel) {
+            mustCancel = false;
+            throw new CancelledError(cancelMessage);
+        }
     }
 
     @Override

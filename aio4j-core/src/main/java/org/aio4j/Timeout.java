@@ -1,5 +1,7 @@
 package org.aio4j;
 
+import org.aio4j.lowlevel.Deadline;
+
 /**
  * A deadline on a block of code in a task: Python's {@code asyncio.Timeout}, the object behind
  * {@link Aio#timeout(double, TimeoutBody)} and {@link Aio#timeoutAt(double, TimeoutBody)}.
@@ -36,21 +38,24 @@ public final class Timeout {
     private final Task<?> task;
     private final int cancellingAtEntry;
     private State state = State.ENTERED;
-    /** Deadline in loop nanoseconds; {@code hasDeadline} false means none. */
-    private long deadline;
-    private boolean hasDeadline;
+    private Deadline deadline = Deadline.NONE;
     private Handle expiry;
 
-    Timeout(Task<?> task, boolean hasDeadline, long deadline) {
-        this.loop = task.loop;
+    Timeout(Task<?> task, Deadline deadline) {
+        this.loop = task.getLoop();
         this.task = task;
         this.cancellingAtEntry = task.cancelling();
-        schedule(hasDeadline, deadline);
+        schedule(deadline);
     }
 
     /** The deadline in loop time (seconds, as {@link EventLoop#time()}), or {@code null} for none. */
     public Double when() {
-        return hasDeadline ? deadline / 1e9 : null;
+        return deadline.isNone() ? null : deadline.seconds();
+    }
+
+    /** The deadline ({@link Deadline#NONE} for none). */
+    public Deadline deadline() {
+        return deadline;
     }
 
     /**
@@ -66,12 +71,12 @@ public final class Timeout {
                     + " Timeout: reschedule only while the body runs and before the deadline passed");
         }
         if (when == null) {
-            schedule(false, 0);
+            schedule(Deadline.NONE);
         } else {
             if (when.isNaN()) {
                 throw new IllegalArgumentException("reschedule(NaN): pass a loop time in seconds, or null for none");
             }
-            schedule(true, toNanos(when));
+            schedule(Deadline.atTime(when));
         }
     }
 
@@ -80,23 +85,14 @@ public final class Timeout {
         return state == State.EXPIRING || state == State.EXPIRED;
     }
 
-    static long toNanos(double when) {
-        double n = when * 1e9;
-        if (n >= Long.MAX_VALUE >> 2) {
-            return Long.MAX_VALUE >> 2;
-        }
-        return n <= -(double) (Long.MAX_VALUE >> 2) ? -(Long.MAX_VALUE >> 2) : Math.round(n);
-    }
-
-    private void schedule(boolean has, long when) {
+    private void schedule(Deadline when) {
         if (expiry != null) {
             expiry.cancel();
             expiry = null;
         }
-        hasDeadline = has;
         deadline = when;
-        if (has) {
-            expiry = when - loop.clock.nanoTime() <= 0 ? loop.callSoon(this::expire) : loop.callAtNanos(when, this::expire);
+        if (!when.isNone()) {
+            expiry = when.passed(loop.timeNanos()) ? loop.callSoon(this::expire) : loop.callAtNanos(when.nanos(), this::expire);
         }
     }
 
@@ -130,12 +126,12 @@ public final class Timeout {
     }
 
     private String describeDeadline() {
-        return String.format(java.util.Locale.ROOT, "loop time %.3f s", deadline / 1e9);
+        return String.format(java.util.Locale.ROOT, "loop time %.3f s", deadline.seconds());
     }
 
     /** Runs {@code body} in a new scope on the current task. */
-    static <T> T run(Strand s, boolean hasDeadline, long deadline, TimeoutBody<T> body) {
-        Timeout t = new Timeout(s.task, hasDeadline, deadline);
+    static <T> T run(Strand s, Deadline deadline, TimeoutBody<T> body) {
+        Timeout t = new Timeout(s.task, deadline);
         T result;
         try {
             result = body.run(t);
@@ -151,6 +147,6 @@ public final class Timeout {
 
     @Override
     public String toString() {
-        return "Timeout[" + state.name().toLowerCase(java.util.Locale.ROOT) + (hasDeadline ? " when=" + when() : " no deadline") + "]";
+        return "Timeout[" + state.name().toLowerCase(java.util.Locale.ROOT) + (deadline.isNone() ? " no deadline" : " when=" + when()) + "]";
     }
 }

@@ -28,7 +28,7 @@ public final class TimerHandle extends Handle {
     public void cancel() {
         if (!cancelled) {
             cancelled = true;
-            loop.timerCancelled(this);
+            loop.timerCancelled();
         }
     }
 

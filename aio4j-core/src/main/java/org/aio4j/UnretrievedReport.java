@@ -33,14 +33,14 @@ final class UnretrievedReport implements Runnable {
                 : "Future exception was never retrieved";
         UnretrievedReport r = new UnretrievedReport(future.loop, exception, message, taskName);
         r.cleanable = GcReports.CLEANER.register(future, r);
-        future.loop.unretrieved.add(r);
+        future.loop.trackUnretrieved(r);
         return r;
     }
 
     /** The exception was looked at: nothing to report. */
     void retrieved() {
         settled = true;
-        loop.unretrieved.remove(this);
+        loop.untrackUnretrieved(this);
         cleanable.clean();
     }
 
@@ -51,7 +51,7 @@ final class UnretrievedReport implements Runnable {
             return;
         }
         settled = true;
-        loop.unretrieved.remove(this);
+        loop.untrackUnretrieved(this);
         loop.reportFromAnyThread(new ExceptionContext(message, exception, null, null, taskName));
     }
 

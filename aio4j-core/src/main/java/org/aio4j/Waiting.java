@@ -8,10 +8,11 @@ import java.util.LinkedHashSet;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.aio4j.lowlevel.Deadline;
 
 /**
- * The implementations behind {@link Aio#wait}, {@link Aio#asCompleted} and {@link Aio#shield}, on the
- * public Future API (done callbacks) and one internal await.
+ * The implementations behind {@link Aio#wait}, {@link Aio#waitFor}, {@link Aio#asCompleted} and
+ * {@link Aio#shield}: done callbacks, and the kernel's one timed wait (a park until a deadline).
  */
 final class Waiting {
     private Waiting() {
@@ -20,8 +21,8 @@ final class Waiting {
     // ------------------------------------------------------------------ wait
 
     @SuppressWarnings("unchecked")
-    static <T> WaitResult<T> waitFor(Strand s, Collection<? extends Future<? extends T>> fs, boolean hasTimeout,
-                                     long timeoutNanos, ReturnWhen when) {
+    static <T> WaitResult<T> waitFor(Strand s, Collection<? extends Future<? extends T>> fs, Deadline deadline,
+                                     ReturnWhen when) {
         if (fs == null || fs.isEmpty()) {
             throw new IllegalArgumentException("wait: the collection of tasks/futures is empty; pass at least one");
         }
@@ -37,31 +38,21 @@ final class Waiting {
             }
             all.add((Future<T>) f);
         }
-        Future<Void> waiter = new Future<>(loop);
+        ParkFuture<Object> waiter = s.task.newWaker();
         int[] remaining = {all.size()};
         Consumer<Future<?>> onCompletion = f -> {
             remaining[0]--;
             if (remaining[0] <= 0 || when == ReturnWhen.FIRST_COMPLETED
                     || (when == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
-                if (!waiter.done()) {
-                    waiter.setResult(null);
-                }
+                waiter.wake(null);
             }
         };
-        TimerHandle timer = hasTimeout ? loop.callAtNanos(loop.clock.nanoTime() + timeoutNanos, () -> {
-            if (!waiter.done()) {
-                waiter.setResult(null);
-            }
-        }) : null;
         for (Future<T> f : all) {
             f.addDoneCallback(onCompletion);
         }
         try {
-            s.task.awaitFuture(waiter);
+            s.task.parkUntil(waiter, deadline);
         } finally {
-            if (timer != null) {
-                timer.cancel();
-            }
             for (Future<T> f : all) {
                 f.removeDoneCallback(onCompletion);
             }
@@ -81,53 +72,34 @@ final class Waiting {
      * that completes in the deadline's iteration still counts (the timeout-scope version of 3.12
      * loses it). {@code onTimeout} gives the outcome after the work was cancelled and waited for.
      */
-    static <T> T waitFor(Strand s, Future<T> fut, long timeoutNanos, java.util.function.Supplier<T> onTimeout) {
-        EventLoop loop = s.loop;
-        Future<Void> waiter = new Future<>(loop);
-        Runnable release = () -> {
-            if (!waiter.done()) {
-                waiter.setResult(null);
-            }
-        };
-        TimerHandle timer = loop.callAtNanos(loop.clock.nanoTime() + timeoutNanos, release);
-        Consumer<Future<T>> onDone = f -> release.run();
-        fut.addDoneCallback(onDone);
+    static <T> T waitFor(Strand s, Future<T> fut, Deadline deadline, java.util.function.Supplier<T> onTimeout) {
+        boolean done;
         try {
-            try {
-                s.task.awaitFuture(waiter);
-            } catch (CancelledError e) {
-                // Cancelled from outside: stop the work and wait for it, then propagate. (asyncio 3.11
-                // returns the result here if the work happened to be done, swallowing the cancellation.)
-                if (!fut.done()) {
-                    fut.removeDoneCallback(onDone);
-                    cancelAndWait(s, fut);
-                }
-                throw e;
+            done = s.task.awaitUntil(fut, deadline);
+        } catch (CancelledError e) {
+            // Cancelled from outside: stop the work and wait for it, then propagate. (asyncio 3.11
+            // returns the result here if the work happened to be done, swallowing the cancellation.)
+            if (!fut.done()) {
+                cancelAndWait(s, fut);
             }
-            if (fut.done()) {
-                return fut.result();
-            }
-            fut.removeDoneCallback(onDone);
-            cancelAndWait(s, fut);
-            return onTimeout.get();
-        } finally {
-            timer.cancel();
+            throw e;
         }
+        if (done) {
+            return fut.result();
+        }
+        cancelAndWait(s, fut);
+        return onTimeout.get();
     }
 
     /** Cancels {@code fut} and waits until it is done (its cleanup finished). */
     static void cancelAndWait(Strand s, Future<?> fut) {
-        Future<Void> waiter = new Future<>(s.loop);
-        Consumer<Future<?>> onDone = f -> {
-            if (!waiter.done()) {
-                waiter.setResult(null);
-            }
-        };
+        ParkFuture<Object> waiter = s.task.newWaker();
+        Consumer<Future<?>> onDone = f -> waiter.wake(null);
         fut.addDoneCallback(onDone);
         try {
             fut.cancel();
             // Not awaiting fut itself: our own cancellation while we wait must not cancel it again.
-            s.task.awaitFuture(waiter);
+            s.task.parkUntil(waiter, Deadline.NONE);
         } finally {
             fut.removeDoneCallback(onDone);
         }
@@ -143,12 +115,12 @@ final class Waiting {
         private int left;
         private boolean timedOut;
         private TimerHandle timer;
-        private Future<Void> waiter;
+        private ParkFuture<Object> waiter;
         private boolean iterated;
         private final Consumer<Future<T>> onCompletion = this::completed;
 
         @SuppressWarnings("unchecked")
-        AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> aws, boolean hasTimeout, long timeoutNanos) {
+        AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> aws, Deadline deadline) {
             this.loop = loop;
             GatheringFuture.checkAll(loop, "asCompleted", aws);
             Set<Object> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -164,8 +136,8 @@ final class Waiting {
             for (Future<T> f : todo) {
                 f.addDoneCallback(onCompletion);
             }
-            if (hasTimeout && !todo.isEmpty()) {
-                timer = loop.callAtNanos(loop.clock.nanoTime() + timeoutNanos, this::timeout);
+            if (!deadline.isNone() && !todo.isEmpty()) {
+                timer = loop.callAtNanos(deadline.nanos(), this::timeout);
             }
         }
 
@@ -190,8 +162,8 @@ final class Waiting {
         }
 
         private void wake() {
-            if (waiter != null && !waiter.done()) {
-                waiter.setResult(null);
+            if (waiter != null) {
+                waiter.wake(null);
             }
         }
 
@@ -219,14 +191,14 @@ final class Waiting {
             if (left <= 0) {
                 throw new NoSuchElementException("asCompleted: every awaitable was already returned");
             }
-            Strand s = Aio.currentStrandOrThrow("asCompleted(...).next");
+            Strand s = Strand.currentOrThrow("asCompleted(...).next");
             while (completed.isEmpty()) {
                 if (timedOut) {
                     throw new TimeoutError("asCompleted: the timeout passed with " + left + " awaitable(s) not done");
                 }
-                waiter = new Future<>(loop);
+                waiter = s.task.newWaker();
                 try {
-                    s.task.awaitFuture(waiter);
+                    s.task.parkUntil(waiter, Deadline.NONE);
                 } finally {
                     waiter = null;
                 }

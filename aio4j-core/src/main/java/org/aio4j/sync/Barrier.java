@@ -3,6 +3,7 @@ package org.aio4j.sync;
 import java.util.Locale;
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
 
 /**
  * A rendezvous for a fixed number of tasks: Python's {@code asyncio.Barrier}. Each task calls
@@ -129,7 +130,8 @@ public final class Barrier {
     public int await() {
         Task<?> task = binding.task("await()");
         while (state == State.DRAINING || state == State.RESETTING) {
-            waiters.park(binding.bind(task), ParkingLot.NOTHING); // wait for the previous round to end
+            binding.bind(task);
+            waiters.park(ParkingLot.NOTHING); // wait for the previous round to end
         }
         if (state == State.BROKEN) {
             throw new BrokenBarrierError("Barrier is broken: abort() was called on it; reset() makes it usable"
@@ -142,7 +144,8 @@ public final class Barrier {
                 waiters.wakeAll();
             } else {
                 while (state == State.FILLING) {
-                    waiters.park(binding.bind(task), ParkingLot.NOTHING);
+                    binding.bind(task);
+                    waiters.park(ParkingLot.NOTHING);
                 }
                 if (state == State.BROKEN) {
                     throw new BrokenBarrierError("Barrier was aborted while this task waited at it");

@@ -3,8 +3,8 @@ package org.aio4j.sync;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.aio4j.CancelledError;
-import org.aio4j.EventLoop;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
 
 /**
  * A condition variable for coroutines: Python's {@code asyncio.Condition}. Tasks wait, holding its
@@ -164,13 +164,13 @@ public final class Condition implements Acquired.Releasable {
     public boolean await() {
         Task<?> task = binding.task("await()");
         requireLocked("await()", "wait");
-        EventLoop loop = binding.bind(task);
+        binding.bind(task);
         boolean[] signalled = {false};
         lock.release();
         try {
             CancelledError cancelled = null;
             try {
-                waiters.park(loop, woken -> signalled[0] = woken);
+                waiters.park(woken -> signalled[0] = woken);
                 signalled[0] = true;
             } catch (CancelledError e) {
                 cancelled = e;

@@ -3,6 +3,7 @@ package org.aio4j.sync;
 import org.aio4j.Awaitable;
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
 
 /**
  * A flag that tasks can wait for: Python's {@code asyncio.Event}.
@@ -100,7 +101,8 @@ public final class Event implements Awaitable<Boolean> {
         if (value) {
             return Boolean.TRUE;
         }
-        waiters.park(binding.bind(task), ParkingLot.NOTHING);
+        binding.bind(task);
+        waiters.park(ParkingLot.NOTHING);
         return Boolean.TRUE;
     }
 

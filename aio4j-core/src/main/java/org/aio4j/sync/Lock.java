@@ -2,6 +2,7 @@ package org.aio4j.sync;
 
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
 
 /**
  * A mutual-exclusion lock for coroutines: Python's {@code asyncio.Lock}.
@@ -78,7 +79,8 @@ public final class Lock implements Acquired.Releasable {
             locked = true;
             return new Acquired(this);
         }
-        waiters.park(binding.bind(task), woken -> {
+        binding.bind(task);
+        waiters.park(woken -> {
             if (!locked) {
                 waiters.wakeHead();
             }

@@ -1,8 +1,8 @@
 package org.aio4j.sync;
 
-import org.aio4j.Aio;
 import org.aio4j.EventLoop;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.Lowlevel;
 
 /**
  * The loop a primitive belongs to: asyncio's {@code mixins._LoopBoundMixin}, plus a thread check.
@@ -14,9 +14,8 @@ import org.aio4j.Task;
  */
 final class LoopBinding {
     /*
-     * Only the public API of org.aio4j is used here (STYLE.md rule 1): the running task and loop come
-     * from Aio.currentTask() and Aio.runningLoop(). The exception caught in current() is thrown only
-     * for a misuse (a call from outside any loop), never on the normal path.
+     * Only the public low-level API is used here: the running task and loop come from
+     * Lowlevel.currentTask() and Lowlevel.currentLoop(), which answer "none" without throwing.
      *
      * A binding made with shared(...) keeps its loop in the other binding (`root`): a Condition and
      * its Lock are one unit, so whichever of them binds first binds both, and a call on the
@@ -60,10 +59,8 @@ final class LoopBinding {
      * @throws WrongThreadException from a thread that runs no loop while the bound loop runs
      */
     Task<?> task(String op) {
-        Task<?> task;
-        try {
-            task = Aio.currentTask();
-        } catch (IllegalStateException noLoop) {
+        Task<?> task = Lowlevel.currentTask().orElse(null);
+        if (task == null && Lowlevel.currentLoop().isEmpty()) {
             EventLoop bound = root.loop;
             if (bound != null && bound.isRunning()) {
                 throw wrongThread();
@@ -85,12 +82,11 @@ final class LoopBinding {
         return task;
     }
 
-    /** Binds to {@code task}'s loop (a no-op once bound, {@link #task} checked it) and returns it. */
-    EventLoop bind(Task<?> task) {
+    /** Binds to {@code task}'s loop (a no-op once bound: {@link #task} checked it). */
+    void bind(Task<?> task) {
         if (root.loop == null) {
             root.loop = task.getLoop();
         }
-        return root.loop;
     }
 
     /**
@@ -101,7 +97,7 @@ final class LoopBinding {
      */
     void checkThread() {
         EventLoop bound = root.loop;
-        if (bound != null && bound.isRunning() && current() != bound) {
+        if (bound != null && bound.isRunning() && Lowlevel.currentLoop().orElse(null) != bound) {
             throw wrongThread();
         }
     }
@@ -112,11 +108,4 @@ final class LoopBinding {
                 + " loop.callSoonThreadsafe(...)");
     }
 
-    private static EventLoop current() {
-        try {
-            return Aio.runningLoop();
-        } catch (IllegalStateException noLoop) {
-            return null;
-        }
-    }
 }

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.Objects;
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
 
 /**
  * A queue for coroutines: Python's {@code asyncio.Queue}, {@code LifoQueue} and
@@ -269,7 +270,8 @@ public final class Queue<E> {
             if (state == State.SHUT_DOWN) {
                 throw putShutDown("put()");
             }
-            putters.park(binding.bind(task), onPutterCancelled);
+            binding.bind(task);
+            putters.park(onPutterCancelled);
             waited = true;
         }
         if (state == State.SHUT_DOWN) {
@@ -357,7 +359,8 @@ public final class Queue<E> {
             if (state == State.SHUT_DOWN) {
                 throw getShutDown("get()");
             }
-            getters.park(binding.bind(task), onGetterCancelled);
+            binding.bind(task);
+            getters.park(onGetterCancelled);
             waited = true;
         }
         return take(waited);
@@ -444,7 +447,8 @@ public final class Queue<E> {
     public void join() {
         Task<?> task = binding.task("join()");
         if (unfinished > 0) {
-            joiners.park(binding.bind(task), ParkingLot.NOTHING);
+            binding.bind(task);
+            joiners.park(ParkingLot.NOTHING);
         }
     }
 

@@ -2,6 +2,7 @@ package org.aio4j.sync;
 
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
 
 /**
  * A counting semaphore for coroutines: Python's {@code asyncio.Semaphore} and, made with
@@ -136,7 +137,8 @@ public final class Semaphore implements Acquired.Releasable {
             value--;
             return new Acquired(this);
         }
-        waiters.park(binding.bind(task), woken -> {
+        binding.bind(task);
+        waiters.park(woken -> {
             if (woken) {
                 // The permit wakeUpNext took for us: give it back and pass it on.
                 handed--;
