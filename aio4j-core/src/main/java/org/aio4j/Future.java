@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  *
  * <h2>Errors nobody looked at</h2>
  * If a {@link Task} fails and nobody retrieves the exception (by awaiting it, {@link #result()} or
- * {@link #exception()}), the loop reports "Task exception was never retrieved" to its exception
- * handler when the task is garbage-collected or the loop closes.
+ * {@link #exception()}, or gives up on it with {@link #cancel}), the loop reports "Task exception
+ * was never retrieved" to its exception handler when the task is garbage-collected or the loop closes.
  *
  * <h2>Threads</h2>
  * Loop thread only (a task of the loop counts as the loop thread). Mutating methods called from
@@ -196,12 +196,15 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
 
     /**
      * Cancels the future: if it is pending it becomes CANCELLED, its done callbacks are scheduled and
-     * awaiting it raises {@link CancelledError} with {@code message}.
+     * awaiting it raises {@link CancelledError} with {@code message}. On a future that already failed
+     * it changes nothing but counts as looking at the exception: the failure is no longer reported as
+     * never retrieved (as in asyncio: whoever cancels has given up on the outcome).
      *
      * @return {@code false} if the future was already done, else {@code true}
      */
     public boolean cancel(String message) {
         loop.checkThread();
+        markRetrieved();
         if (state != State.PENDING) {
             return false;
         }

@@ -127,13 +127,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Requests cancellation; see the class documentation.
+     * Requests cancellation; see the class documentation. On a task that already failed it changes
+     * nothing but silences the "exception was never retrieved" report, as {@link Future#cancel} does.
      *
      * @return {@code false} if the task is already done
      */
     @Override
     public boolean cancel(String message) {
         loop.checkThread();
+        markRetrieved();
         if (done()) {
             return false;
         }
