@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (so cancelling a task that awaits another task cancels that task too), and the coroutine sees
  * {@link CancelledError} at its current await or, if it is running, at its next suspension. The
  * coroutine may catch it, clean up (awaiting as needed) and should rethrow; if the body ends with
- * the error the task is CANCELLED. {@link #uncancel()} takes one request back.
+ * the error the task is CANCELLED, and awaiting it (or {@link #result()}, {@link #exception()})
+ * rethrows that same {@code CancelledError} instance, with its message, stack, cause and suppressed
+ * exceptions. {@link #uncancel()} takes one request back.
  * A task cancelled before its first step never runs its body. A task cancelled while parked inside a
  * blocking JDK call (LOOP_SCHEDULED mode) is interrupted; an {@link InterruptedException} that then
  * ends its body ends the task as cancelled.
@@ -203,7 +205,7 @@ public final class Task<T> extends Future<T> {
         try {
             value = coro.runClaimed();
         } catch (CancelledError e) {
-            finish(State.CANCELLED, e.getMessage());
+            finish(State.CANCELLED, e); // kept: awaiting the task rethrows this very error
             return;
         } catch (Throwable e) {
             if (mustCancel && e instanceof InterruptedException) {
