@@ -146,6 +146,13 @@ public final class Aio {
     /**
      * A future of the running loop that completes when {@code stage} does (Python's
      * {@code asyncio.wrap_future}). Cancelling the future cancels the stage.
+     *
+     * <p>The future settles at a later loop iteration than the stage, never inside the call that
+     * completes the stage, even when that call is made on the loop's thread: code that completes a
+     * stage does not run the waiting task's code before it returns, and a {@code cancel()} made
+     * meanwhile still cancels the future (the stage itself is already complete). A stage that is
+     * already complete when it is wrapped gives a future that is done at once (so awaiting a completed
+     * {@code CompletableFuture} does not suspend; asyncio settles it at the next iteration).
      */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
         return wrapFuture(runningLoop(), stage);
@@ -178,14 +185,17 @@ public final class Aio {
                     }
                 }
             };
-            if (loop.isLoopThread()) {
-                settle.run();
-            } else {
-                try {
+            // Always through the loop, even when the stage completes on the loop's own thread (a task
+            // or callback called complete()): settling inline would run the future's consequences
+            // inside complete() and make them synchronous, where asyncio's wrap_future defers them.
+            try {
+                if (loop.isLoopThread()) {
+                    loop.callSoon(settle);
+                } else {
                     loop.callSoonThreadsafe(settle);
-                } catch (IllegalStateException closed) {
-                    // the loop is gone; nobody waits for this result any more
                 }
+            } catch (IllegalStateException closed) {
+                // the loop is gone; nobody waits for this result any more
             }
         });
         f.addCallback((java.util.function.Consumer<Future<T>>) done -> {
