@@ -45,7 +45,10 @@ public final class Aio {
     /**
      * Runs {@code main} on a new event loop on this thread and returns its result (Python's
      * {@code asyncio.run}): the coroutine runs as the main task; when it ends, the tasks still pending
-     * are cancelled and awaited, the default executor is shut down and the loop closed.
+     * are cancelled and awaited, the default executor is shut down and the loop closed. A
+     * {@link VirtualMachineError} other than {@link StackOverflowError} that ends any task (or escapes
+     * a callback) ends the run at once: the tasks still pending are cancelled and awaited as usual,
+     * and the error is rethrown (see {@link EventLoop#runForever}).
      *
      * @throws IllegalStateException if called from a running event loop (inside a coroutine, await
      *                               instead)

@@ -27,6 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * blocking JDK call (LOOP_SCHEDULED mode) is interrupted; an {@link InterruptedException} that then
  * ends its body ends the task as cancelled.
  *
+ * <h2>Errors that stop the loop</h2>
+ * A coroutine that ends with a {@link VirtualMachineError} other than {@link StackOverflowError}
+ * (an {@code OutOfMemoryError}, say; also while it handles its cancellation) fails the task with it,
+ * and the error then stops the loop: {@link EventLoop#runForever}, {@link EventLoop#runUntilComplete}
+ * and {@link Aio#run} rethrow it at once, as asyncio re-raises {@code SystemExit} and
+ * {@code KeyboardInterrupt}. Any other throwable, an {@code AssertionError} or a user's {@code Error}
+ * subclass included, only fails the task (asyncio's ordinary {@code Exception}).
+ *
  * <h2>Threads</h2>
  * Loop thread only, like {@link Future}. Each task runs on a virtual thread of its own (see
  * {@link StrandMode}), carried by the loop thread; thread dumps, debuggers and JFR show it as a
@@ -216,6 +224,11 @@ public final class Task<T> extends Future<T> {
                 return;
             }
             finish(State.FAILED, e);
+            if (FatalErrors.stopsTheLoop(e)) {
+                // asyncio's __step stores SystemExit / KeyboardInterrupt, then raises them out of the loop.
+                markRetrieved(); // the loop's caller gets it
+                loop.fatalError = (Error) e;
+            }
             return;
         }
         if (mustCancel) {
