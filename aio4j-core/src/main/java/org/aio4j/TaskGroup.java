@@ -29,9 +29,11 @@ import java.util.Set;
  *
  * <h2>Cancellation</h2>
  * If the task running the group is cancelled from outside, the group cancels its tasks, waits for
- * them, and the cancellation propagates as a {@link CancelledError} (unless a task failed: then the
- * {@code ExceptionGroup}). {@link #cancel()} ends the group early without an error (Python 3.15's
- * {@code TaskGroup.cancel}).
+ * them, and the cancellation propagates as a {@link CancelledError}. If a task failed as well, the
+ * {@code ExceptionGroup} is raised instead, and the cancellation is kept for later: the task still
+ * counts it ({@link Task#cancelling()} stays 1) and gets it, with its message, at its next await
+ * (Python 3.13; 3.11 and 3.12 lose it there). {@link #cancel()} ends the group early without an error
+ * (Python 3.15's {@code TaskGroup.cancel}).
  *
  * <h2>States</h2>
  * <pre>
@@ -333,9 +335,25 @@ public final class TaskGroup {
         if (bodyFailed) {
             errors.add(bodyFailure);
         }
+        keepOuterCancellation();
         ExceptionGroup group = new ExceptionGroup("unhandled errors in a TaskGroup", errors);
         errors = null;
         return group;
+    }
+
+    /**
+     * The failures are raised instead of a cancellation of the parent from outside, but that
+     * cancellation must not be lost (CPython 3.13; 3.11 and 3.12 swallow it): if the parent still
+     * counts a cancel request, it is delivered again at its next await, with the count unchanged. It
+     * carries the message of the cancellation the group would have propagated, where 3.13 re-cancels
+     * without one.
+     */
+    private void keepOuterCancellation() {
+        if (parent.cancelling() > 0) {
+            String message = propagateCancel != null ? propagateCancel.getMessage() : null;
+            parent.uncancel();
+            parent.cancel(message);
+        }
     }
 
     private static boolean isBaseError(Throwable e) {
