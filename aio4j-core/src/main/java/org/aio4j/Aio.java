@@ -414,8 +414,9 @@ public final class Aio {
             throw new IllegalArgumentException("timeout(NaN): pass seconds, or Double.POSITIVE_INFINITY for none");
         }
         boolean none = seconds == Double.POSITIVE_INFINITY;
-        long deadline = none ? 0 : s.loop.clock.nanoTime() + EventLoop.secondsToNanos(seconds, "timeout");
-        return Timeout.run(s, !none, deadline, body);
+        long budget = none ? Timeout.NO_BUDGET : EventLoop.secondsToNanos(seconds, "timeout");
+        long deadline = none ? 0 : s.loop.clock.nanoTime() + budget;
+        return Timeout.run(s, !none, deadline, budget, body);
     }
 
     /** {@link #timeout(double, AsyncSupplier)} with a {@link Duration}; {@code null} means no deadline. */
@@ -443,7 +444,7 @@ public final class Aio {
             throw new IllegalArgumentException("timeoutAt(NaN): pass a loop time in seconds, or Double.POSITIVE_INFINITY");
         }
         boolean none = when == Double.POSITIVE_INFINITY;
-        return Timeout.run(s, !none, none ? 0 : Timeout.toNanos(when), body);
+        return Timeout.run(s, !none, none ? 0 : Timeout.toNanos(when), Timeout.NO_BUDGET, body);
     }
 
     /**
