@@ -272,6 +272,21 @@ def taskgroup_family():
     add(f, scenario("taskgroup_child_fails_after_body_done", "a child failure while the group waits at exit", [
         guard(taskgroup("g", spawn("A", sleep(1), raise_("E1"), tg="g"), spawn("B", sleep(5), tg="g"), log("body done"))),
         cancelling(), state("B")]))
+    add(f, scenario("taskgroup_error_and_outer_cancel", "an outer cancel arriving as a child fails is kept after the"
+                    " ExceptionGroup (CPython 3.13 test_error_and_cancel)", [
+        spawn("P", try_([taskgroup("g", spawn("A", sleep(0.5), raise_("E1"), tg="g"), sleep(1), log("group sleep done"))],
+                        catch("ExceptionGroup", log("group failed"), cancelling())),
+              cancelling(), sleep(1), log("sleep after the group done")),
+        sleep(0.5), cancel("P"), guard(await_("P")), state("P")]))
+    add(f, scenario("taskgroup_outer_cancel_while_failing", "an outer cancel(msg) while the failing group waits for a"
+                    " cleanup is kept, with its message, for the next await after the ExceptionGroup", [
+        spawn("P", try_([taskgroup("g", spawn("A", sleep(1), raise_("E1"), tg="g"),
+                                   spawn("B", try_([sleep(10)], catch("CancelledError", sleep(1), log("b cleaned"),
+                                                                      reraise())), tg="g"),
+                                   sleep(10))],
+                        catch("ExceptionGroup", log("group failed"), cancelling())),
+              sleep(10), log("sleep after the group done")),
+        sleep(1.5), cancel("P", "shutdown"), guard(await_("P")), state("P")]))
     add(f, scenario("taskgroup_child_catches_cancel_then_fails", "a sibling's cleanup that fails is reported too", [
         guard(taskgroup("g", spawn("A", sleep(1), raise_("E1"), tg="g"),
                         spawn("B", try_([sleep(5)], catch("CancelledError", sleep(0.5), raise_("CleanupError"))),

@@ -154,7 +154,9 @@ async def _wait_for(fut, timeout):
 # ---- TaskGroup takes its cancellation request of the parent back after waiting for its tasks, not
 # before (3.13's order, gh-116720): a task failing during that wait cancels the parent too, and 3.11
 # leaves its cancelling() at 1 (taskgroup_child_fails_after_body_done). 3.11.7's __aexit__ with the
-# uncancel moved below the wait.
+# uncancel moved below the wait, and 3.13's keeping of an outer cancellation (below). A cancellation of
+# the parent that arrives while the group aborts is the one aio4j propagates (tg_cancel_and_outer_cancel)
+# or, after a failure, re-delivers with its message; 3.11 drops it.
 async def _taskgroup_aexit(self, et, exc, tb):
     self._exiting = True
     if exc is not None and self._is_base_error(exc) and self._base_error is None:
@@ -163,6 +165,7 @@ async def _taskgroup_aexit(self, et, exc, tb):
     if et is not None:
         if not self._aborting:
             self._abort()
+    cancelled_while_aborting = None
     while self._tasks:
         if self._on_completed_fut is None:
             self._on_completed_fut = self._loop.create_future()
@@ -172,17 +175,33 @@ async def _taskgroup_aexit(self, et, exc, tb):
             if not self._aborting:
                 propagate_cancellation_error = ex
                 self._abort()
+            elif cancelled_while_aborting is None:
+                cancelled_while_aborting = ex  # aio4j: not the group's own, so not to swallow (below)
         self._on_completed_fut = None
     assert not self._tasks
-    if self._parent_cancel_requested and self._parent_task.uncancel() == 0:  # 3.11: before the wait
-        propagate_cancellation_error = None
+    if self._parent_cancel_requested:
+        if self._parent_task.uncancel() == 0:  # 3.11: before the wait
+            propagate_cancellation_error = None
+        elif cancelled_while_aborting is not None:
+            propagate_cancellation_error = cancelled_while_aborting
+    elif propagate_cancellation_error is None and cancelled_while_aborting is not None:
+        propagate_cancellation_error = cancelled_while_aborting
     if self._base_error is not None:
         raise self._base_error
-    if propagate_cancellation_error and not self._errors:
-        raise propagate_cancellation_error
+    if propagate_cancellation_error and not self._errors and et in (None, exceptions.CancelledError):
+        raise propagate_cancellation_error  # a failure of the body comes first (3.11: never set then)
     if et is not None and et is not exceptions.CancelledError:
         self._errors.append(exc)
     if self._errors:
+        # ---- 3.13 (test_error_and_cancel; taskgroup_error_and_outer_cancel): a cancellation of the parent
+        # from outside is not swallowed by the ExceptionGroup but re-delivered at its next await, the
+        # count unchanged; aio4j keeps its message, 3.13 re-cancels without one
+        # (taskgroup_outer_cancel_while_failing).
+        if self._parent_task.cancelling():
+            self._parent_task.uncancel()
+            self._parent_task.cancel(propagate_cancellation_error.args[0]
+                                     if propagate_cancellation_error is not None
+                                     and propagate_cancellation_error.args else None)
         try:
             me = BaseExceptionGroup('unhandled errors in a TaskGroup', self._errors)
             raise me from None

@@ -2,6 +2,7 @@ package org.aio4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.util.List;
@@ -302,5 +303,82 @@ class TaskCancellationTest {
         assertThatThrownBy(() -> Aio.await(a)).isInstanceOf(CancelledError.class);
         assertThat(Aio.await(b)).isEqualTo("b saw cancellation");
         assertThat(shared.cancelled()).isTrue();
+    }
+    @AioTest
+    void awaitingACancelledTaskRethrowsTheCancelledErrorItsCoroutineRaised() {
+        // CPython 3.13 test_tasks / test_locks: test_cancelled_error_wakeup (the instance is kept).
+        AtomicReference<CancelledError> raised = new AtomicReference<>();
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                e.addSuppressed(new IllegalStateException("during cleanup"));
+                raised.set(e);
+                throw e;
+            }
+        }));
+        Aio.sleep(1.0);
+        t.cancel("foo");
+        Throwable awaited = catchThrowable(() -> Aio.await(t));
+        assertThat(awaited).isSameAs(raised.get()).hasMessage("foo");
+        assertThat(awaited.getSuppressed()).hasSize(1);
+        assertThat(catchThrowable(t::result)).as("every consumer gets the same one").isSameAs(awaited);
+        assertThat(catchThrowable(t::exception)).isSameAs(awaited);
+    }
+
+    /** A user's subclass that carries a cause: awaiting the task must give this very object back. */
+    static final class ShutdownCancellation extends CancelledError {
+        private static final long serialVersionUID = 1L;
+        private final Throwable cause;
+
+        ShutdownCancellation(String message, Throwable cause) {
+            super(message);
+            this.cause = cause;
+        }
+
+        @Override
+        public synchronized Throwable getCause() {
+            return cause;
+        }
+    }
+
+    @AioTest
+    void cancelledErrorRaisedByTheCoroutineItselfIsKeptWithItsTypeMessageCauseAndStack() {
+        IllegalStateException cause = new IllegalStateException("the service stops");
+        CancelledError own = new ShutdownCancellation("my own", cause);
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            Aio.sleep(1.0);
+            throw own;
+        }));
+        Throwable awaited = catchThrowable(() -> Aio.await(t));
+        assertThat(awaited).isSameAs(own).isInstanceOf(ShutdownCancellation.class).hasMessage("my own")
+                .hasCause(cause);
+        assertThat(awaited.getStackTrace()).as("debug mode (the kit's default) records where it was made")
+                .isNotEmpty();
+        assertThat(t.cancelled()).isTrue();
+    }
+
+    @AioTest
+    void gatherOfACancelledTaskRethrowsTheTasksCancelledError() {
+        AtomicReference<CancelledError> raised = new AtomicReference<>();
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                raised.set(e);
+                throw e;
+            }
+        }));
+        Future<List<Object>> g = Aio.gather(t);
+        Aio.sleep(1.0);
+        t.cancel("bar");
+        assertThat(catchThrowable(() -> Aio.await(g))).isSameAs(raised.get()).hasMessage("bar");
+    }
+
+    @AioTest
+    void taskCancelledBeforeItsFirstStepRaisesAFreshCancelledErrorWithTheMessage() {
+        Task<Void> t = Aio.createTask(Aio.async(() -> { }));
+        t.cancel("early");
+        assertThat(catchThrowable(() -> Aio.await(t))).isInstanceOf(CancelledError.class).hasMessage("early");
     }
 }

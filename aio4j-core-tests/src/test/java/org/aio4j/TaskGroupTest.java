@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.aio4j.sync.Event;
 import org.aio4j.test.AioTest;
 import org.aio4j.test.TestLoop;
 import org.junit.jupiter.api.Test;
@@ -226,6 +227,99 @@ class TaskGroupTest {
         assertThat(thrown).isInstanceOf(ExceptionGroup.class);
         assertThat(((ExceptionGroup) thrown).exceptions()).containsExactly(cleanup);
         assertThat(parent.cancelled()).isFalse();
+    }
+
+    @AioTest
+    void outerCancellationArrivingAsAChildFailsIsKeptForTheNextAwaitAfterTheExceptionGroup() {
+        // CPython 3.13 test_taskgroups: test_error_and_cancel (3.11 and 3.12 swallow the cancellation).
+        Event event = Event.create();
+        List<String> trace = new CopyOnWriteArrayList<>();
+        Task<Void> inner = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.taskGroup(tg -> {
+                    tg.createTask(Aio.async(() -> {
+                        event.set();
+                        Aio.sleep(0);
+                        throw new IllegalStateException("boom");
+                    }));
+                    Aio.sleep(1.0);
+                    trace.add("the sleep in the group was not cancelled");
+                });
+            } catch (ExceptionGroup eg) {
+                trace.add("group failed, cancelling=" + Aio.currentTask().cancelling());
+            }
+            trace.add("after the group, cancelling=" + Aio.currentTask().cancelling());
+            Aio.sleep(1.0);
+            trace.add("the sleep after the group was not cancelled");
+        }));
+        event.await();
+        assertThat(inner.cancelling()).isZero();
+        inner.cancel();
+        assertThat(inner.cancelling()).isEqualTo(1);
+        assertThatThrownBy(() -> Aio.await(inner)).isExactlyInstanceOf(CancelledError.class);
+        assertThat(inner.cancelled()).isTrue();
+        assertThat(trace).containsExactly("group failed, cancelling=1", "after the group, cancelling=1");
+    }
+
+    @AioTest
+    void outerCancellationWhileTheGroupIsAlreadyFailingIsKeptWithItsMessage(TestLoop test) {
+        // The case of test_error_and_cancel where the group already aborted: a child failed at 1 s and a
+        // sibling cleans up until 2 s when the outer cancel arrives. CPython 3.13 re-cancels without
+        // the message; aio4j keeps it.
+        List<String> trace = new CopyOnWriteArrayList<>();
+        Task<Void> t = Aio.createTask(Aio.async(() -> {
+            try {
+                Aio.taskGroup(tg -> {
+                    tg.createTask(failAfter(1.0, new IOException("boom")));
+                    tg.createTask(Aio.async(() -> {
+                        try {
+                            Aio.sleep(10.0);
+                        } catch (CancelledError e) {
+                            Aio.sleep(1.0);
+                            throw e;
+                        }
+                    }));
+                    Aio.sleep(10.0);
+                });
+            } catch (ExceptionGroup eg) {
+                trace.add("group failed, cancelling=" + Aio.currentTask().cancelling());
+            }
+            try {
+                Aio.sleep(10.0);
+            } catch (CancelledError e) {
+                trace.add("next await cancelled: " + e.getMessage());
+                throw e;
+            }
+        }));
+        Aio.sleep(1.5);
+        t.cancel("shutdown");
+        assertThatThrownBy(() -> Aio.await(t)).isInstanceOf(CancelledError.class).hasMessage("shutdown");
+        assertThat(trace).containsExactly("group failed, cancelling=1", "next await cancelled: shutdown");
+        assertThat(test.time()).isEqualTo(2.0);
+    }
+
+    @AioTest
+    void timeoutAroundAFailingGroupTakesTheKeptCancellationBack(TestLoop test) {
+        // The re-armed cancellation is the timeout's own: its exit takes it back (uncancel() to zero
+        // drops the pending delivery), so the ExceptionGroup propagates and nothing is cancelled later.
+        IOException boom = new IOException("boom");
+        Throwable thrown = catchThrowable(() -> Aio.timeout(1.0, () -> {
+            Aio.taskGroup(tg -> {
+                tg.createTask(Aio.async(() -> {
+                    try {
+                        Aio.sleep(10.0);
+                    } catch (CancelledError e) {
+                        throw boom;
+                    }
+                }));
+                Aio.sleep(10.0);
+            });
+        }));
+        assertThat(thrown).isInstanceOf(ExceptionGroup.class);
+        assertThat(((ExceptionGroup) thrown).exceptions()).containsExactly(boom);
+        assertThat(Aio.currentTask().cancelling()).isZero();
+        Aio.sleep(1.0); // not cancelled
+        assertThat(test.time()).isEqualTo(2.0);
     }
 
     @AioTest

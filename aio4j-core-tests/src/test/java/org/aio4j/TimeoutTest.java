@@ -199,6 +199,48 @@ class TimeoutTest {
     }
 
     @AioTest
+    void timeoutErrorMessageStatesTheBudgetAndThatItFiredOnTime() {
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> Aio.sleep(5.0, "late")))
+                .isInstanceOf(TimeoutError.class).hasMessage("the 1 s timeout expired (fired on time)");
+        assertThatThrownBy(() -> Aio.timeout(Duration.ofMillis(250), () -> Aio.sleep(5.0, "late")))
+                .hasMessage("the 0.25 s timeout expired (fired on time)");
+    }
+
+    @AioTest
+    void timeoutErrorMessageSaysHowLateTheLoopGotToTheDeadline() {
+        // A callback that holds the loop across the deadline (simulated: it moves the virtual clock
+        // 0.2 ms forward, from 0.1 ms before the deadline) makes the timer run 0.1 ms late.
+        VirtualClock clock = (VirtualClock) Aio.runningLoop().clock();
+        Aio.runningLoop().callLater(Duration.ofNanos(999_900_000), () -> clock.advanceBy(200_000));
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> Aio.sleep(5.0, "late")))
+                .hasMessage("the 1 s timeout expired (fired 0.100 ms late)");
+        Aio.runningLoop().callLater(Duration.ofNanos(999_999_999), () -> clock.advanceBy(2_000_000_001L));
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> Aio.sleep(5.0, "late")))
+                .hasMessage("the 1 s timeout expired (fired 2.000 s late)");
+        Aio.runningLoop().callLater(Duration.ofNanos(999_999_999), () -> clock.advanceBy(251));
+        assertThatThrownBy(() -> Aio.timeout(1.0, () -> Aio.sleep(5.0, "late")))
+                .hasMessage("the 1 s timeout expired (fired 250 ns late)");
+    }
+
+    @AioTest
+    void timeoutErrorMessageOfTimeoutAtNamesTheLoopTimeAndItsDistanceFromTheEntry(TestLoop test) {
+        test.advanceBy(1.0);
+        assertThatThrownBy(() -> Aio.timeoutAt(3.5, () -> Aio.sleep(5.0, "late"))).hasMessage(
+                "the timeout at loop time 3.5 s (2.5 s after the scope was entered) expired (fired on time)");
+        assertThatThrownBy(() -> Aio.timeoutAt(1.0, () -> Aio.sleep(5.0, "late"))).hasMessage(
+                "the timeout at loop time 1 s (2.5 s before the scope was entered) expired (fired 2.500 s late)");
+    }
+
+    @AioTest
+    void timeoutErrorMessageOfARescheduledTimeoutNamesTheNewDeadline() {
+        assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
+            t.reschedule(Aio.runningLoop().time() + 3.0);
+            return Aio.sleep(5.0, "not reached");
+        })).hasMessage("the timeout rescheduled to loop time 3 s (3 s after the scope was entered) expired"
+                + " (fired on time)");
+    }
+
+    @AioTest
     void rescheduleWhileExpiringThrowsIllegalStateNamingTheState() {
         assertThatThrownBy(() -> Aio.timeout(1.0, t -> {
             try {

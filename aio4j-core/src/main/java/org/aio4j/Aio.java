@@ -46,7 +46,10 @@ public final class Aio {
     /**
      * Runs {@code main} on a new event loop on this thread and returns its result (Python's
      * {@code asyncio.run}): the coroutine runs as the main task; when it ends, the tasks still pending
-     * are cancelled and awaited, the default executor is shut down and the loop closed.
+     * are cancelled and awaited, the default executor is shut down and the loop closed. A
+     * {@link VirtualMachineError} other than {@link StackOverflowError} that ends any task (or escapes
+     * a callback) ends the run at once: the tasks still pending are cancelled and awaited as usual,
+     * and the error is rethrown (see {@link EventLoop#runForever}).
      *
      * @throws IllegalStateException if called from a running event loop (inside a coroutine, await
      *                               instead)
@@ -140,6 +143,13 @@ public final class Aio {
     /**
      * A future of the running loop that completes when {@code stage} does (Python's
      * {@code asyncio.wrap_future}). Cancelling the future cancels the stage.
+     *
+     * <p>The future settles at a later loop iteration than the stage, never inside the call that
+     * completes the stage, even when that call is made on the loop's thread: code that completes a
+     * stage does not run the waiting task's code before it returns, and a {@code cancel()} made
+     * meanwhile still cancels the future (the stage itself is already complete). A stage that is
+     * already complete when it is wrapped gives a future that is done at once (so awaiting a completed
+     * {@code CompletableFuture} does not suspend; asyncio settles it at the next iteration).
      */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
         return wrapFuture(runningLoop(), stage);
@@ -172,14 +182,17 @@ public final class Aio {
                     }
                 }
             };
-            if (loop.isLoopThread()) {
-                settle.run();
-            } else {
-                try {
+            // Always through the loop, even when the stage completes on the loop's own thread (a task
+            // or callback called complete()): settling inline would run the future's consequences
+            // inside complete() and make them synchronous, where asyncio's wrap_future defers them.
+            try {
+                if (loop.isLoopThread()) {
+                    loop.callSoon(settle);
+                } else {
                     loop.callSoonThreadsafe(settle);
-                } catch (IllegalStateException closed) {
-                    // the loop is gone; nobody waits for this result any more
                 }
+            } catch (IllegalStateException closed) {
+                // the loop is gone; nobody waits for this result any more
             }
         });
         f.addCallback((java.util.function.Consumer<Future<T>>) done -> {
@@ -383,7 +396,8 @@ public final class Aio {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException("timeout(NaN): pass seconds, or Double.POSITIVE_INFINITY for none");
         }
-        return Timeout.run(s, s.loop.deadlineAfter(seconds), body);
+        long budget = seconds == Double.POSITIVE_INFINITY ? Timeout.NO_BUDGET : EventLoop.secondsToNanos(seconds, "timeout");
+        return Timeout.run(s, s.loop.deadlineAfter(seconds), budget, body);
     }
 
     /** {@link #timeout(double, AsyncSupplier)} with a {@link Duration}; {@code null} means no deadline. */
@@ -410,7 +424,7 @@ public final class Aio {
         if (Double.isNaN(when)) {
             throw new IllegalArgumentException("timeoutAt(NaN): pass a loop time in seconds, or Double.POSITIVE_INFINITY");
         }
-        return Timeout.run(s, Deadline.atTime(when), body);
+        return Timeout.run(s, Deadline.atTime(when), Timeout.NO_BUDGET, body);
     }
 
     /**

@@ -120,6 +120,8 @@ public final class EventLoop {
     private TestHooks testHooks;
     /** The context of the callback running now (built lazily from its handle's captured variables). */
     private Context callbackContext;
+    /** A fatal error (FatalErrors) that ended the task step running now: runItem rethrows it. */
+    private Error fatalError;
 
     private EventLoop(Clock clock) {
         this.clock = clock;
@@ -508,6 +510,11 @@ public final class EventLoop {
         return thread;
     }
 
+    /** A task step ended its task with a fatal error: the loop rethrows it after the step. */
+    void fatalError(Error e) {
+        fatalError = e;
+    }
+
     boolean loopScheduled() {
         return loopScheduled;
     }
@@ -532,6 +539,15 @@ public final class EventLoop {
 
     /**
      * Runs until {@link #stop()} is called.
+     *
+     * <p>A {@link VirtualMachineError} other than {@link StackOverflowError} (an
+     * {@code OutOfMemoryError}, say) that escapes a callback or ends a task stops the loop at once and
+     * is rethrown from here (and so from {@link #runUntilComplete} and {@link Aio#run}), the task
+     * keeping it as its exception: asyncio does this with {@code SystemExit} and
+     * {@code KeyboardInterrupt}. The loop is left IDLE with its other work pending, so it can be run
+     * again or closed. Any other throwable (an {@code AssertionError}, a user's {@code Error}, a
+     * {@code StackOverflowError}) stays in the task that raised it, or goes to the exception handler
+     * when a callback raised it.
      *
      * @throws IllegalStateException if the loop is closed, already running, or another loop runs on
      *                               this thread
@@ -763,9 +779,14 @@ public final class EventLoop {
                 }
             } else {
                 ((Runnable) item).run();
+                Error fatal = fatalError;
+                if (fatal != null) {
+                    fatalError = null; // the step was a task's last, ended by it: stop the loop with it
+                    throw fatal;
+                }
             }
         } catch (Throwable e) {
-            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+            if (FatalErrors.stopsTheLoop(e)) {
                 throw e;
             }
             Handle h = item instanceof Handle hh ? hh : null;

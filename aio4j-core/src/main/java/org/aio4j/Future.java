@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  *
  * <h2>Errors nobody looked at</h2>
  * If a {@link Task} fails and nobody retrieves the exception (by awaiting it, {@link #result()} or
- * {@link #exception()}), the loop reports "Task exception was never retrieved" to its exception
- * handler when the task is garbage-collected or the loop closes.
+ * {@link #exception()}, or gives up on it with {@link #cancel}), the loop reports "Task exception
+ * was never retrieved" to its exception handler when the task is garbage-collected or the loop closes.
  *
  * <h2>Threads</h2>
  * Loop thread only (a task of the loop counts as the loop thread). Mutating methods called from
@@ -51,7 +51,10 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
 
     final EventLoop loop;
     private State state = State.PENDING;
-    /** The value (SUCCEEDED), the Throwable (FAILED) or the cancel message (CANCELLED). */
+    /**
+     * The value (SUCCEEDED), the Throwable (FAILED), or for CANCELLED the cancel message or, for a task
+     * whose coroutine ended with a CancelledError, that very error.
+     */
     private Object outcome;
     /**
      * Done callbacks: null, a single callback, or an ArrayList of them. Each is a user
@@ -103,7 +106,7 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
                 markRetrieved();
                 throw Sneaky.raise((Throwable) outcome);
             case CANCELLED:
-                throw new CancelledError((String) outcome);
+                throw cancelledError();
             default:
                 throw new IllegalStateException("Result is not ready: " + this
                         + " is still pending; await it (Aio.await) or add a done callback");
@@ -125,7 +128,7 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
                 markRetrieved();
                 return (Throwable) outcome;
             case CANCELLED:
-                throw new CancelledError((String) outcome);
+                throw cancelledError();
             default:
                 throw new IllegalStateException("Exception is not set: " + this
                         + " is still pending; await it (Aio.await) or add a done callback");
@@ -139,7 +142,20 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
 
     /** The cancel message of a cancelled future (may be null). */
     final String cancelMessage() {
-        return state == State.CANCELLED ? (String) outcome : null;
+        if (state != State.CANCELLED) {
+            return null;
+        }
+        return outcome instanceof CancelledError e ? e.getMessage() : (String) outcome;
+    }
+
+    /**
+     * What a consumer of this cancelled future gets: the {@link CancelledError} the task's coroutine
+     * ended with, the same instance for every consumer (its stack, cause and suppressed exceptions
+     * kept, as failures are), or a new one with the cancel message when nobody raised one (a future
+     * cancelled with {@link #cancel}, a task cancelled before its first step).
+     */
+    final CancelledError cancelledError() {
+        return outcome instanceof CancelledError e ? e : new CancelledError((String) outcome);
     }
 
     /**
@@ -196,12 +212,15 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
 
     /**
      * Cancels the future: if it is pending it becomes CANCELLED, its done callbacks are scheduled and
-     * awaiting it raises {@link CancelledError} with {@code message}.
+     * awaiting it raises {@link CancelledError} with {@code message}. On a future that already failed
+     * it changes nothing but counts as looking at the exception: the failure is no longer reported as
+     * never retrieved (as in asyncio: whoever cancels has given up on the outcome).
      *
      * @return {@code false} if the future was already done, else {@code true}
      */
     public boolean cancel(String message) {
         loop.checkThread();
+        markRetrieved();
         if (state != State.PENDING) {
             return false;
         }
@@ -361,7 +380,7 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
             return value();
         }
         if (state == State.CANCELLED) {
-            throw new CancelledError((String) outcome);
+            throw cancelledError();
         }
         markRetrieved();
         Throwable failure = (Throwable) outcome;
@@ -408,8 +427,8 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
             case SUCCEEDED -> sb.append(" result=").append(abbreviate(outcome));
             case FAILED -> sb.append(" exception=").append(outcome);
             case CANCELLED -> {
-                if (outcome != null) {
-                    sb.append(" message=").append(outcome);
+                if (cancelMessage() != null) {
+                    sb.append(" message=").append(cancelMessage());
                 }
             }
             default -> { }

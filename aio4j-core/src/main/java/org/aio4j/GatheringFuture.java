@@ -118,7 +118,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
         }
         if (!returnExceptions) {
             if (child.cancelled()) {
-                completeExceptionally(new CancelledError(child.cancelMessage()));
+                completeExceptionally(child.cancelledError());
                 return;
             }
             Throwable e = child.exception();
@@ -131,7 +131,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
             List<Object> results = new ArrayList<>(children.size());
             for (Future<?> f : children) {
                 if (f.cancelled()) {
-                    results.add(new CancelledError(f.cancelMessage()));
+                    results.add(f.cancelledError());
                 } else {
                     Throwable e = f.exception();
                     results.add(e != null ? e : f.result());

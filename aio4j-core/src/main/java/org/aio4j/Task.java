@@ -20,10 +20,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * (so cancelling a task that awaits another task cancels that task too), and the coroutine sees
  * {@link CancelledError} at its current await or, if it is running, at its next suspension. The
  * coroutine may catch it, clean up (awaiting as needed) and should rethrow; if the body ends with
- * the error the task is CANCELLED. {@link #uncancel()} takes one request back.
+ * the error the task is CANCELLED, and awaiting it (or {@link #result()}, {@link #exception()})
+ * rethrows that same {@code CancelledError} instance, with its message, stack, cause and suppressed
+ * exceptions. {@link #uncancel()} takes one request back.
  * A task cancelled before its first step never runs its body. A task cancelled while parked inside a
  * blocking JDK call (LOOP_SCHEDULED mode) is interrupted; an {@link InterruptedException} that then
  * ends its body ends the task as cancelled.
+ *
+ * <h2>Errors that stop the loop</h2>
+ * A coroutine that ends with a {@link VirtualMachineError} other than {@link StackOverflowError}
+ * (an {@code OutOfMemoryError}, say; also while it handles its cancellation) fails the task with it,
+ * and the error then stops the loop: {@link EventLoop#runForever}, {@link EventLoop#runUntilComplete}
+ * and {@link Aio#run} rethrow it at once, as asyncio re-raises {@code SystemExit} and
+ * {@code KeyboardInterrupt}. Any other throwable, an {@code AssertionError} or a user's {@code Error}
+ * subclass included, only fails the task (asyncio's ordinary {@code Exception}).
  *
  * <h2>Threads</h2>
  * Loop thread only, like {@link Future}. Each task runs on a virtual thread of its own (see
@@ -123,13 +133,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Requests cancellation; see the class documentation.
+     * Requests cancellation; see the class documentation. On a task that already failed it changes
+     * nothing but silences the "exception was never retrieved" report, as {@link Future#cancel} does.
      *
      * @return {@code false} if the task is already done
      */
     @Override
     public boolean cancel(String message) {
         loop.checkThread();
+        markRetrieved();
         if (done()) {
             return false;
         }
@@ -192,7 +204,7 @@ public final class Task<T> extends Future<T> {
         try {
             value = coro.runClaimed();
         } catch (CancelledError e) {
-            finish(State.CANCELLED, e.getMessage());
+            finish(State.CANCELLED, e); // kept: awaiting the task rethrows this very error
             return;
         } catch (Throwable e) {
             if (mustCancel && e instanceof InterruptedException) {
@@ -203,6 +215,11 @@ public final class Task<T> extends Future<T> {
                 return;
             }
             finish(State.FAILED, e);
+            if (FatalErrors.stopsTheLoop(e)) {
+                // asyncio's __step stores SystemExit / KeyboardInterrupt, then raises them out of the loop.
+                markRetrieved(); // the loop's caller gets it
+                loop.fatalError((Error) e);
+            }
             return;
         }
         if (mustCancel) {

@@ -34,17 +34,29 @@ public final class Timeout {
 
     private enum State { ENTERED, EXPIRING, EXPIRED, EXITED }
 
+    /** {@code budgetNanos} of a scope whose deadline was given as a loop time (timeoutAt) or is none. */
+    static final long NO_BUDGET = -1;
+
     private final EventLoop loop;
     private final Task<?> task;
     private final int cancellingAtEntry;
     private State state = State.ENTERED;
     private Deadline deadline = Deadline.NONE;
     private Handle expiry;
+    // for the TimeoutError's message only
+    /** The relative deadline {@code timeout(s)} was given, in nanoseconds, or NO_BUDGET. */
+    private final long budgetNanos;
+    private final long enteredAt;
+    private boolean rescheduled;
+    /** Loop time at which the deadline was acted on (the task cancelled). */
+    private long firedAt;
 
-    Timeout(Task<?> task, Deadline deadline) {
+    Timeout(Task<?> task, Deadline deadline, long budgetNanos) {
         this.loop = task.getLoop();
         this.task = task;
         this.cancellingAtEntry = task.cancelling();
+        this.budgetNanos = budgetNanos;
+        this.enteredAt = loop.timeNanos();
         schedule(deadline);
     }
 
@@ -70,6 +82,7 @@ public final class Timeout {
             throw new IllegalStateException("Cannot change state of " + state.name().toLowerCase(java.util.Locale.ROOT)
                     + " Timeout: reschedule only while the body runs and before the deadline passed");
         }
+        rescheduled = true;
         if (when == null) {
             schedule(Deadline.NONE);
         } else {
@@ -97,6 +110,7 @@ public final class Timeout {
     }
 
     private void expire() {
+        firedAt = loop.timeNanos();
         expiry = null;
         task.cancel();
         state = State.EXPIRING;
@@ -117,7 +131,7 @@ public final class Timeout {
             // (LOOP_SCHEDULED mode, see Task#cancel): it times out like a CancelledError.
             if (task.uncancel() <= cancellingAtEntry
                     && (failure instanceof CancelledError || failure instanceof InterruptedException)) {
-                return new TimeoutError("the timeout of " + describeDeadline() + " expired", failure);
+                return new TimeoutError(expiryMessage(), failure);
             }
         } else if (state == State.ENTERED) {
             state = State.EXITED;
@@ -125,13 +139,45 @@ public final class Timeout {
         return failure;
     }
 
-    private String describeDeadline() {
-        return String.format(java.util.Locale.ROOT, "loop time %.3f s", deadline.seconds());
+    /**
+     * "the 1 s timeout expired (fired 0.213 ms late)": the budget as given, and how long after the
+     * deadline the loop got to it (a busy loop runs timers late). A deadline given as a loop time, or
+     * moved by reschedule(), is described as that loop time and its distance from the scope's entry.
+     */
+    private String expiryMessage() {
+        String what;
+        if (budgetNanos != NO_BUDGET && !rescheduled) {
+            what = "the " + seconds(budgetNanos, 9) + " timeout";
+        } else {
+            long fromEntry = deadline.nanos() - enteredAt;
+            what = "the timeout " + (rescheduled ? "rescheduled to" : "at") + " loop time " + seconds(deadline.nanos(), 6)
+                    + " (" + seconds(Math.abs(fromEntry), 6) + (fromEntry < 0 ? " before" : " after")
+                    + " the scope was entered)";
+        }
+        return what + " expired (fired " + lateness(firedAt - deadline.nanos()) + ")";
+    }
+
+    /** {@code nanos} in seconds, to {@code scale} decimals, without trailing zeros: "1 s", "0.25 s". */
+    private static String seconds(long nanos, int scale) {
+        return java.math.BigDecimal.valueOf(nanos, 9).setScale(scale, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString() + " s";
+    }
+
+    private static String lateness(long nanos) {
+        if (nanos <= 0) {
+            return "on time";
+        }
+        if (nanos < 1_000) {
+            return nanos + " ns late";
+        }
+        return nanos < 1_000_000_000
+                ? String.format(java.util.Locale.ROOT, "%.3f ms late", nanos / 1e6)
+                : String.format(java.util.Locale.ROOT, "%.3f s late", nanos / 1e9);
     }
 
     /** Runs {@code body} in a new scope on the current task. */
-    static <T> T run(Strand s, Deadline deadline, TimeoutBody<T> body) {
-        Timeout t = new Timeout(s.task, deadline);
+    static <T> T run(Strand s, Deadline deadline, long budgetNanos, TimeoutBody<T> body) {
+        Timeout t = new Timeout(s.task, deadline, budgetNanos);
         T result;
         try {
             result = body.run(t);

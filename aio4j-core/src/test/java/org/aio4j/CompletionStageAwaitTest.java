@@ -170,4 +170,59 @@ class CompletionStageAwaitTest {
         }
         assertThat(cf).isNotDone();
     }
+    @Test
+    void stageCompletedOnTheLoopThreadSettlesTheWrappedFutureAtALaterIterationSoACancelMadeMeanwhileWins() {
+        // CPython test_futures: test_wrap_future_cancel2.
+        CompletableFuture<Integer> cf = new CompletableFuture<>();
+        VirtualRun.run(() -> {
+            Future<Integer> f = Aio.wrapFuture(cf);
+            cf.complete(42);
+            assertThat(f.done()).as("not settled inside complete()").isFalse();
+            assertThat(f.cancel()).isTrue();
+            Aio.sleep(0);
+            assertThat(f.cancelled()).isTrue();
+            assertThat(Aio.runningLoop().outsideWorkCount()).as("nothing left in flight").isZero();
+        });
+        assertThat(cf).isCompletedWithValue(42);
+    }
+
+    @Test
+    void stageCompletedOnTheLoopThreadSettlesTheWrappedFutureAtTheNextIteration() {
+        VirtualRun.run(() -> {
+            CompletableFuture<String> cf = new CompletableFuture<>();
+            Future<String> f = Aio.wrapFuture(cf);
+            Aio.runningLoop().callSoon(() -> cf.complete("from a callback"));
+            Aio.sleep(0); // the callback runs; the settling is scheduled behind it
+            assertThat(f.done()).isFalse();
+            Aio.sleep(0);
+            assertThat(f.result()).isEqualTo("from a callback");
+            assertThat(Aio.runningLoop().outsideWorkCount()).isZero();
+        });
+    }
+
+    @Test
+    void stageFailedOnTheLoopThreadFailsTheWrappedFutureAtALaterIteration() {
+        IOException boom = new IOException("failed on the loop");
+        VirtualRun.run(() -> {
+            CompletableFuture<String> cf = new CompletableFuture<>();
+            Future<String> f = Aio.wrapFuture(cf);
+            cf.completeExceptionally(boom);
+            assertThat(f.done()).isFalse();
+            assertThatThrownBy(() -> Aio.await(f)).isSameAs(boom);
+        });
+    }
+
+    @Test
+    void awaitOfAnAlreadyCompletedStageDoesNotSuspend() {
+        java.util.List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VirtualRun.run(() -> {
+            Aio.createTask(Aio.async(() -> {
+                trace.add("other task ran");
+            }));
+            assertThat(Aio.await(CompletableFuture.completedFuture("done"))).isEqualTo("done");
+            trace.add("after await");
+            Aio.sleep(0);
+        });
+        assertThat(trace).containsExactly("after await", "other task ran");
+    }
 }

@@ -120,6 +120,35 @@ class UnretrievedExceptionReportTest {
     }
 
     @Test
+    void cancelOfAFailedFutureReturnsFalseAndSilencesTheReport() {
+        // CPython test_futures: test_tb_logger_not_called_after_cancel.
+        try (Runner runner = runner()) {
+            runner.run(Aio.async(() -> {
+                Future<Void> f = Aio.runningLoop().createFuture();
+                f.setException(new IllegalArgumentException("given up on"));
+                assertThat(f.cancel()).isFalse();
+                assertThat(f.state()).isEqualTo(Future.State.FAILED);
+            }));
+        }
+        assertThat(reports).isEmpty();
+    }
+
+    @Test
+    void cancelOfAFailedTaskReturnsFalseAndSilencesTheReport() {
+        try (Runner runner = runner()) {
+            runner.run(Aio.async(() -> {
+                Task<Void> t = Aio.createTask(Aio.async(() -> {
+                    throw new IllegalStateException("given up on");
+                }));
+                Aio.sleep(1.0);
+                assertThat(t.cancel("too late")).isFalse();
+                assertThat(t.state()).isEqualTo(Future.State.FAILED);
+            }));
+        }
+        assertThat(reports).isEmpty();
+    }
+
+    @Test
     void failedTaskCollectedWhileTheLoopRunsIsReportedToItsHandler() {
         try (Runner runner = Runner.create()) { // real clock: the report comes from the cleaner thread
             runner.getLoop().setExceptionHandler((l, ctx) -> reports.add(ctx));

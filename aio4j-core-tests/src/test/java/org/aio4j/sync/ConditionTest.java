@@ -5,9 +5,11 @@ import static org.aio4j.sync.SyncTesting.started;
 import static org.aio4j.sync.SyncTesting.thrownOnPlainThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.aio4j.Aio;
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
@@ -245,6 +247,52 @@ class ConditionTest {
         assertThatThrownBy(() -> Aio.await(w)).isInstanceOf(CancelledError.class).hasMessage("second");
         assertThat(trace).containsExactly("second, locked=true");
         assertThat(c.locked()).isFalse();
+    }
+
+    @AioTest
+    void awaitingAWaiterCancelledWhileWaitingRethrowsTheCancelledErrorItRaised() {
+        // CPython 3.13 test_locks: test_cancelled_error_wakeup.
+        Condition c = Condition.create();
+        AtomicReference<CancelledError> raised = new AtomicReference<>();
+        Task<Void> w = started(Aio.async(() -> {
+            try (Acquired held = c.acquire()) {
+                try {
+                    c.waitFor(() -> false);
+                } catch (CancelledError e) {
+                    raised.set(e);
+                    throw e;
+                }
+            }
+        }));
+        w.cancel("foo");
+        Throwable awaited = catchThrowable(() -> Aio.await(w));
+        assertThat(awaited).isSameAs(raised.get()).hasMessage("foo");
+    }
+
+    @AioTest
+    void awaitingAWaiterCancelledWhileReacquiringRethrowsTheCancelledErrorItRaised() {
+        // CPython 3.13 test_locks: test_cancelled_error_re_aquire.
+        Condition c = Condition.create();
+        boolean[] wake = {false};
+        AtomicReference<CancelledError> raised = new AtomicReference<>();
+        Task<Void> w = started(Aio.async(() -> {
+            try (Acquired held = c.acquire()) {
+                try {
+                    c.waitFor(() -> wake[0]);
+                } catch (CancelledError e) {
+                    raised.set(e);
+                    throw e;
+                }
+            }
+        }));
+        Acquired mine = c.acquire();
+        wake[0] = true;
+        c.signal();
+        settle(); // w is re-acquiring the lock now
+        w.cancel("foo");
+        mine.close();
+        Throwable awaited = catchThrowable(() -> Aio.await(w));
+        assertThat(awaited).isSameAs(raised.get()).hasMessage("foo");
     }
 
     @AioTest
