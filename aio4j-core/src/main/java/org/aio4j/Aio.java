@@ -306,7 +306,7 @@ public final class Aio {
     /** Like {@link #sleep(double)}, returning {@code result} afterwards. */
     public static <T> T sleep(double seconds, T result) {
         Strand s = Strand.currentOrThrow("sleep");
-        sleepNanos(s, EventLoop.secondsToNanos(seconds, "sleep"));
+        sleepNanos(s, Durations.secondsToNanos(seconds, "sleep"));
         return result;
     }
 
@@ -318,7 +318,7 @@ public final class Aio {
     /** Like {@link #sleep(Duration)}, returning {@code result} afterwards. */
     public static <T> T sleep(Duration duration, T result) {
         Strand s = Strand.currentOrThrow("sleep");
-        sleepNanos(s, EventLoop.durationToNanos(duration));
+        sleepNanos(s, Durations.durationToNanos(duration));
         return result;
     }
 
@@ -396,14 +396,14 @@ public final class Aio {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException("timeout(NaN): pass seconds, or Double.POSITIVE_INFINITY for none");
         }
-        long budget = seconds == Double.POSITIVE_INFINITY ? Timeout.NO_BUDGET : EventLoop.secondsToNanos(seconds, "timeout");
+        long budget = seconds == Double.POSITIVE_INFINITY ? Timeout.NO_BUDGET : Durations.secondsToNanos(seconds, "timeout");
         return Timeout.run(s, s.loop.deadlineAfter(seconds), budget, body);
     }
 
     /** {@link #timeout(double, AsyncSupplier)} with a {@link Duration}; {@code null} means no deadline. */
     public static <T> T timeout(Duration duration, AsyncSupplier<T> body) {
         requireBody(body);
-        return timeout(duration == null ? Double.POSITIVE_INFINITY : EventLoop.durationToNanos(duration) / 1e9,
+        return timeout(duration == null ? Double.POSITIVE_INFINITY : Durations.durationToNanos(duration) / 1e9,
                 t -> body.get());
     }
 
@@ -473,7 +473,7 @@ public final class Aio {
 
     /** {@link #waitFor(Awaitable, double)} with a {@link Duration}; {@code null} waits forever. */
     public static <T> T waitFor(Awaitable<T> awaitable, Duration timeout) {
-        return waitFor(awaitable, timeout == null ? Double.POSITIVE_INFINITY : EventLoop.durationToNanos(timeout) / 1e9);
+        return waitFor(awaitable, timeout == null ? Double.POSITIVE_INFINITY : Durations.durationToNanos(timeout) / 1e9);
     }
 
     /**

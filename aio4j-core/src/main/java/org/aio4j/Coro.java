@@ -173,7 +173,7 @@ public final class Coro<T> implements Awaitable<T> {
             w.cleanable = GcReports.CLEANER.register(this, w);
             watch = w;
             if (loop != null) {
-                loop.watching(w);
+                loop.coroWatch().watching(w);
             }
         }
     }
@@ -208,7 +208,7 @@ public final class Coro<T> implements Awaitable<T> {
         @Override
         public void run() {
             if (loop != null) {
-                loop.unwatch(this);
+                loop.coroWatch().unwatch(this);
             }
             if (settled) {
                 return;

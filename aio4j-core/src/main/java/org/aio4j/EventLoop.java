@@ -81,8 +81,6 @@ public final class EventLoop {
 
     private static final System.Logger LOG = System.getLogger("org.aio4j");
     private static final ThreadLocal<EventLoop> RUNNING_LOOP = new ThreadLocal<>();
-    /** Sleeps longer than this are "forever" (~73 years): keeps deadline arithmetic from overflowing. */
-    static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
 
     static {
         org.aio4j.internal.LoopHooks.Installed.install(LoopHooksImpl.INSTANCE);
@@ -96,7 +94,8 @@ public final class EventLoop {
     /** The thread that runs (or last ran, or created) the loop. */
     private volatile Thread thread;
     private final Set<UnretrievedReport> unretrieved = ConcurrentHashMap.newKeySet();
-    private final Set<Coro.NeverAwaited> watchedCoros = ConcurrentHashMap.newKeySet();
+    /** Coroutines made on this loop and not awaited yet: reported at close at the latest. */
+    private final CoroWatch coros = new CoroWatch();
     private final Clock clock;
 
     // ------------------------------------------------------------ loop thread only
@@ -109,8 +108,6 @@ public final class EventLoop {
     /** Work in flight outside the loop: awaited stages, executor work, strands in blocking calls. */
     private int outsideWork;
     private final TaskRegistry tasks = new TaskRegistry();
-    /** Coroutines made during the current batch: watched for "never awaited" after it. */
-    private final ArrayList<Coro<?>> freshCoros = new ArrayList<>();
     private boolean debug;
     private double slowCallbackDuration = 0.1;
     private ExceptionHandler exceptionHandler;
@@ -200,12 +197,12 @@ public final class EventLoop {
      * @throws IllegalArgumentException if the delay is NaN
      */
     public TimerHandle callLater(double delaySeconds, Runnable callback) {
-        return schedule(clock.nanoTime() + secondsToNanos(delaySeconds, "callLater"), callback, Context.capture());
+        return schedule(clock.nanoTime() + Durations.secondsToNanos(delaySeconds, "callLater"), callback, Context.capture());
     }
 
     /** Schedules {@code callback} to run after {@code delay}; see {@link #callLater(double, Runnable)}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return schedule(clock.nanoTime() + durationToNanos(delay), callback, Context.capture());
+        return schedule(clock.nanoTime() + Durations.durationToNanos(delay), callback, Context.capture());
     }
 
     /** Schedules {@code callback} to run at loop time {@code when} (seconds, as {@link #time()}). */
@@ -214,7 +211,7 @@ public final class EventLoop {
             throw new IllegalArgumentException("callAt(NaN): pass a loop time in seconds, as time() returns");
         }
         long now = clock.nanoTime();
-        return schedule(now + secondsToNanos(when - now / 1e9, "callAt"), callback, Context.capture());
+        return schedule(now + Durations.secondsToNanos(when - now / 1e9, "callAt"), callback, Context.capture());
     }
 
     /**
@@ -259,33 +256,12 @@ public final class EventLoop {
         if (seconds == Double.POSITIVE_INFINITY) {
             return Deadline.NONE;
         }
-        return Deadline.after(clock.nanoTime(), secondsToNanos(seconds, "deadlineAfter"));
+        return Deadline.after(clock.nanoTime(), Durations.secondsToNanos(seconds, "deadlineAfter"));
     }
 
     /** The deadline {@code delay} from now in this loop's time (a negative delay is now). */
     public Deadline deadlineAfter(Duration delay) {
-        return Deadline.after(clock.nanoTime(), durationToNanos(delay));
-    }
-
-    static long secondsToNanos(double seconds, String what) {
-        if (Double.isNaN(seconds)) {
-            throw new IllegalArgumentException(what + ": the delay is NaN; pass a number of seconds");
-        }
-        if (seconds <= 0) {
-            return 0;
-        }
-        double nanos = seconds * 1e9;
-        return nanos >= MAX_DELAY_NANOS ? MAX_DELAY_NANOS : (long) Math.ceil(nanos);
-    }
-
-    static long durationToNanos(Duration d) {
-        if (d == null) {
-            throw new NullPointerException("the duration is null");
-        }
-        if (d.isNegative()) {
-            return 0;
-        }
-        return d.compareTo(Duration.ofNanos(MAX_DELAY_NANOS)) >= 0 ? MAX_DELAY_NANOS : d.toNanos();
+        return Deadline.after(clock.nanoTime(), Durations.durationToNanos(delay));
     }
 
     private static Runnable requireCallback(Runnable callback) {
@@ -316,7 +292,6 @@ public final class EventLoop {
         return addReadiness(channel, callback, true);
     }
 
-
     /** Stops watching {@code channel} for readability; whether a reader was registered. */
     public boolean removeReader(SelectableChannel channel) {
         return removeReadiness(channel, true) != null;
@@ -339,27 +314,12 @@ public final class EventLoop {
     Handle addReadiness(SelectableChannel channel, Runnable callback, boolean reader) {
         checkThread();
         checkOpen(reader ? "add a reader" : "add a writer");
-        if (channel == null) {
-            throw new NullPointerException((reader ? "addReader" : "addWriter") + "(null, ...): pass the channel to watch");
-        }
-        Handle h = new Handle(this, requireCallback(callback));
-        Handle old = poller.add(channel, h, reader);
-        if (old != null) {
-            old.cancel();
-        }
-        return h;
+        return poller.add(channel, new Handle(this, requireCallback(callback)), reader);
     }
 
     Handle removeReadiness(SelectableChannel channel, boolean reader) {
         checkThread();
-        if (channel == null || state == LoopState.CLOSED) {
-            return null;
-        }
-        Handle h = poller.remove(channel, reader);
-        if (h != null) {
-            h.cancel();
-        }
-        return h;
+        return state == LoopState.CLOSED ? null : poller.remove(channel, reader);
     }
 
     /** The reader ({@code reader}) or writer handle of {@code channel}, or null (for {@link Readiness}). */
@@ -422,12 +382,9 @@ public final class EventLoop {
         return tasks.snapshot();
     }
 
-    void taskStarted(Task<?> t) {
-        tasks.add(t);
-    }
-
-    void taskEnded(Task<?> t) {
-        tasks.remove(t);
+    /** The pending tasks (Task adds and removes itself). */
+    TaskRegistry tasks() {
+        return tasks;
     }
 
     /** Schedules a future's done callback (Future's callbacks never run inline). */
@@ -455,7 +412,7 @@ public final class EventLoop {
 
     /** Whether a sleep(0) must really go round the loop: something else could run. */
     boolean othersWaiting() {
-        if (!ready.isEmpty() || !poller.inboxEmpty() || stopping || !freshCoros.isEmpty()
+        if (!ready.isEmpty() || !poller.inboxEmpty() || stopping || coros.anyFresh()
                 || (testHooks != null && testHooks.shuffledLeft > 0)) {
             return true;
         }
@@ -464,19 +421,14 @@ public final class EventLoop {
 
     /** A coroutine was made while this loop runs: watch it for "never awaited" after this batch. */
     void coroCreated(Coro<?> c) {
-        freshCoros.add(c);
+        coros.fresh(c);
         if (testHooks != null && testHooks.coroListener != null) {
             testHooks.coroListener.accept(c);
         }
     }
 
-    /** A coroutine of this loop is watched: reported at close if still never awaited by then. */
-    void watching(Coro.NeverAwaited w) {
-        watchedCoros.add(w);
-    }
-
-    void unwatch(Coro.NeverAwaited w) {
-        watchedCoros.remove(w);
+    CoroWatch coroWatch() {
+        return coros;
     }
 
     /** Work that completes outside the loop starts (virtual time must not jump meanwhile). */
@@ -527,12 +479,9 @@ public final class EventLoop {
         callbackContext = c;
     }
 
-    void trackUnretrieved(UnretrievedReport r) {
-        unretrieved.add(r);
-    }
-
-    void untrackUnretrieved(UnretrievedReport r) {
-        unretrieved.remove(r);
+    /** Failed futures whose exception nobody retrieved yet (any thread: the cleaner removes them too). */
+    Set<UnretrievedReport> unretrieved() {
+        return unretrieved;
     }
 
     // ================================================================ running
@@ -656,10 +605,7 @@ public final class EventLoop {
             return;
         }
         thread = Thread.currentThread();
-        watchFreshCoros();
-        for (Coro.NeverAwaited w : new ArrayList<>(watchedCoros)) {
-            w.reportNow();
-        }
+        coros.reportAtClose(this);
         for (UnretrievedReport r : new ArrayList<>(unretrieved)) {
             r.reportAtClose();
         }
@@ -716,57 +662,37 @@ public final class EventLoop {
         // 4. Exactly the callbacks ready now (items pushed at the head meanwhile are counted in).
         batchLeft = ready.size();
         if (testHooks != null && testHooks.shuffle != null && batchLeft > 1) {
-            runShuffledBatch();
+            testHooks.runShuffled(this);
         }
         while (batchLeft > 0) {
-            batchLeft--;
-            runItem(ready.pollFirst());
+            runNext();
         }
 
-        watchFreshCoros();
+        coros.watchFresh(this);
     }
 
-    private void watchFreshCoros() {
-        if (!freshCoros.isEmpty()) {
-            for (Coro<?> c : freshCoros) {
-                c.watch(this);
-            }
-            freshCoros.clear();
-        }
+    /** Runs the item at the head of the ready queue (one item of the current batch). */
+    void runNext() {
+        batchLeft--;
+        runItem(ready.pollFirst());
     }
 
-    /**
-     * The test kit's shuffle mode: this iteration's callbacks in a random order. Items pushed at the
-     * head while it runs (an eager task's first step) still run right after the item that pushed them.
-     */
-    private void runShuffledBatch() {
+    /** Items at the head of the ready queue still to run in this batch (the shuffled batch's helpers). */
+    int batchLeft() {
+        return batchLeft;
+    }
+
+    /** Takes the current batch out of the ready queue (shuffle mode runs it in its own order). */
+    Object[] takeBatch() {
         Object[] batch = new Object[batchLeft];
         for (int i = 0; i < batch.length; i++) {
             batch[i] = ready.pollFirst();
         }
-        for (int i = batch.length - 1; i > 0; i--) {
-            int j = testHooks.shuffle.nextInt(i + 1);
-            Object t = batch[i];
-            batch[i] = batch[j];
-            batch[j] = t;
-        }
         batchLeft = 0;
-        testHooks.shuffledLeft = batch.length;
-        try {
-            for (Object item : batch) {
-                testHooks.shuffledLeft--;
-                runItem(item);
-                while (batchLeft > 0) {
-                    batchLeft--;
-                    runItem(ready.pollFirst());
-                }
-            }
-        } finally {
-            testHooks.shuffledLeft = 0;
-        }
+        return batch;
     }
 
-    private void runItem(Object item) {
+    void runItem(Object item) {
         boolean timed = debug; // read once: the item may turn debug mode on or off
         long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
         try {
@@ -840,36 +766,12 @@ public final class EventLoop {
 
     /** Calls the installed exception handler, or the default one. */
     public void callExceptionHandler(ExceptionContext context) {
-        ExceptionHandler h = exceptionHandler;
-        if (h == null) {
-            defaultExceptionHandler(context);
-            return;
-        }
-        try {
-            h.handle(this, context);
-        } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, "Unhandled error in exception handler " + h
-                    + " while handling: " + context.message(), e);
-            defaultExceptionHandler(context);
-        }
+        LoopReports.call(this, exceptionHandler, context);
     }
 
     /** The default handling: an ERROR on the {@code org.aio4j} logger, with the exception. */
     public void defaultExceptionHandler(ExceptionContext context) {
-        StringBuilder sb = new StringBuilder(context.message());
-        if (context.future() != null) {
-            sb.append("\n  future: ").append(context.future());
-        } else if (context.taskName() != null) {
-            sb.append("\n  task: ").append(context.taskName());
-        }
-        if (context.handle() != null) {
-            sb.append("\n  handle: ").append(context.handle());
-        }
-        if (context.exception() != null) {
-            LOG.log(System.Logger.Level.ERROR, sb.toString(), context.exception());
-        } else {
-            LOG.log(System.Logger.Level.ERROR, sb.toString());
-        }
+        LoopReports.logDefault(context);
     }
 
     /** Reports from any thread (garbage collection reports): through the handler if the loop is open. */

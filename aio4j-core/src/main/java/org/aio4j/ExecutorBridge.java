@@ -84,7 +84,7 @@ final class ExecutorBridge {
         defaultExecutor = null;
         ex.shutdown();
         try {
-            boolean ended = ex.awaitTermination(EventLoop.durationToNanos(timeout), TimeUnit.NANOSECONDS);
+            boolean ended = ex.awaitTermination(Durations.durationToNanos(timeout), TimeUnit.NANOSECONDS);
             if (!ended) {
                 LOG.log(System.Logger.Level.WARNING, "the default executor did not finish its work within "
                         + timeout + "; its threads are left running");

@@ -157,8 +157,11 @@ final class Poller {
 
     // ================================================================ readiness
 
-    /** Registers {@code h} as the reader ({@code reader}) or writer of {@code ch}; returns the one it replaces. */
+    /** Registers {@code h} as the reader ({@code reader}) or writer of {@code ch}, cancelling the one it replaces. */
     Handle add(SelectableChannel ch, Handle h, boolean reader) {
+        if (ch == null) {
+            throw new NullPointerException((reader ? "addReader" : "addWriter") + "(null, ...): pass the channel to watch");
+        }
         if (!ch.isOpen()) {
             throw new IllegalArgumentException(describe(ch) + " is closed: register channels before closing them,"
                     + " and remove their readers and writers when you close them");
@@ -195,7 +198,10 @@ final class Poller {
             active++;
         }
         updateInterest(key, r);
-        return old;
+        if (old != null) {
+            old.cancel();
+        }
+        return h;
     }
 
     /** The reader ({@code reader}) or writer handle of {@code ch}, or null. */
@@ -208,9 +214,9 @@ final class Poller {
         return reader ? r.reader : r.writer;
     }
 
-    /** Removes the reader or writer of {@code ch}; returns the removed handle, or null if none. */
+    /** Removes (and cancels) the reader or writer of {@code ch}; returns the removed handle, or null if none. */
     Handle remove(SelectableChannel ch, boolean reader) {
-        SelectionKey key = ch.keyFor(selector);
+        SelectionKey key = ch == null ? null : ch.keyFor(selector);
         if (key == null) {
             return null;
         }
@@ -218,6 +224,7 @@ final class Poller {
         Handle h = reader ? r.reader : r.writer;
         if (h != null) {
             remove(key, r, reader);
+            h.cancel();
         }
         return h;
     }

@@ -88,7 +88,7 @@ public final class Task<T> extends Future<T> {
         if (vars != null) {
             task.context = new Context(vars); // a copy of the creator's context
         }
-        loop.taskStarted(task);
+        loop.tasks().add(task);
         task.strand.start(eager);
         return task;
     }
@@ -232,7 +232,7 @@ public final class Task<T> extends Future<T> {
     }
 
     private void finish(State state, Object outcome) {
-        loop.taskEnded(this);
+        loop.tasks().remove(this);
         if (state == State.FAILED) {
             completeExceptionally((Throwable) outcome);
         } else {

@@ -38,4 +38,30 @@ final class TestHooks {
             }
         }
     }
+
+    /**
+     * Shuffle mode: this iteration's callbacks in a random order. Items pushed at the head while it
+     * runs (an eager task's first step) still run right after the item that pushed them.
+     */
+    void runShuffled(EventLoop loop) {
+        Object[] batch = loop.takeBatch();
+        for (int i = batch.length - 1; i > 0; i--) {
+            int j = shuffle.nextInt(i + 1);
+            Object t = batch[i];
+            batch[i] = batch[j];
+            batch[j] = t;
+        }
+        shuffledLeft = batch.length;
+        try {
+            for (Object item : batch) {
+                shuffledLeft--;
+                loop.runItem(item);
+                while (loop.batchLeft() > 0) {
+                    loop.runNext();
+                }
+            }
+        } finally {
+            shuffledLeft = 0;
+        }
+    }
 }

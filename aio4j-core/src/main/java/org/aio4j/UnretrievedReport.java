@@ -33,14 +33,14 @@ final class UnretrievedReport implements Runnable {
                 : "Future exception was never retrieved";
         UnretrievedReport r = new UnretrievedReport(future.loop, exception, message, taskName);
         r.cleanable = GcReports.CLEANER.register(future, r);
-        future.loop.trackUnretrieved(r);
+        future.loop.unretrieved().add(r);
         return r;
     }
 
     /** The exception was looked at: nothing to report. */
     void retrieved() {
         settled = true;
-        loop.untrackUnretrieved(this);
+        loop.unretrieved().remove(this);
         cleanable.clean();
     }
 
@@ -51,7 +51,7 @@ final class UnretrievedReport implements Runnable {
             return;
         }
         settled = true;
-        loop.untrackUnretrieved(this);
+        loop.unretrieved().remove(this);
         loop.reportFromAnyThread(new ExceptionContext(message, exception, null, null, taskName));
     }
 

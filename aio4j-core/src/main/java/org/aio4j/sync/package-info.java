@@ -18,5 +18,9 @@
  *       {@link org.aio4j.EventLoop#callSoonThreadsafe}.</li>
  * </ul>
  * Timeouts compose as in asyncio: {@code Aio.timeout(1.0, () -> lock.acquire())}.
+ *
+ * <p>Every primitive here is built on the public low-level API ({@code org.aio4j.lowlevel}: a
+ * {@link org.aio4j.lowlevel.ParkingLot} per wait queue) and the public types of {@code org.aio4j}
+ * only, so a new primitive can be written the same way outside this package.
  */
 package org.aio4j.sync;
