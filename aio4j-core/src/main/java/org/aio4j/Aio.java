@@ -527,27 +527,32 @@ public final class Aio {
      * passed ({@code Double.POSITIVE_INFINITY}: no limit); returns the done and the pending ones
      * (Python's {@code asyncio.wait}). Never raises on timeout and never cancels anything.
      *
+     * <p>Not named {@code wait}: every class inherits {@code Object.wait}, which hides a statically
+     * imported {@code wait} inside any class body, so {@code wait(fs)} would not compile there.
+     *
      * @throws IllegalArgumentException if {@code futures} is empty
      * @throws IllegalStateException outside a coroutine
      */
-    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, double timeout,
-                                         ReturnWhen returnWhen) {
-        Strand s = currentStrandOrThrow("wait");
+    public static <T> WaitResult<T> waitDone(Collection<? extends Future<? extends T>> futures, double timeout,
+                                             ReturnWhen returnWhen) {
+        Strand s = currentStrandOrThrow("waitDone");
         if (Double.isNaN(timeout)) {
-            throw new IllegalArgumentException("wait(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
+            throw new IllegalArgumentException("waitDone(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
         }
         boolean none = timeout == Double.POSITIVE_INFINITY;
-        return Waiting.waitFor(s, futures, !none, none ? 0 : EventLoop.secondsToNanos(timeout, "wait"), returnWhen);
+        return Waiting.waitDone(s, futures, !none, none ? 0 : EventLoop.secondsToNanos(timeout, "waitDone"),
+                returnWhen);
     }
 
-    /** {@link #wait(Collection, double, ReturnWhen)} until all are done. */
-    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures) {
-        return wait(futures, Double.POSITIVE_INFINITY, ReturnWhen.ALL_COMPLETED);
+    /** {@link #waitDone(Collection, double, ReturnWhen)} until all are done. */
+    public static <T> WaitResult<T> waitDone(Collection<? extends Future<? extends T>> futures) {
+        return waitDone(futures, Double.POSITIVE_INFINITY, ReturnWhen.ALL_COMPLETED);
     }
 
-    /** {@link #wait(Collection, double, ReturnWhen)} without a time limit. */
-    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, ReturnWhen returnWhen) {
-        return wait(futures, Double.POSITIVE_INFINITY, returnWhen);
+    /** {@link #waitDone(Collection, double, ReturnWhen)} without a time limit. */
+    public static <T> WaitResult<T> waitDone(Collection<? extends Future<? extends T>> futures,
+                                             ReturnWhen returnWhen) {
+        return waitDone(futures, Double.POSITIVE_INFINITY, returnWhen);
     }
 
     /**

@@ -10,30 +10,30 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The implementations behind {@link Aio#wait}, {@link Aio#asCompleted} and {@link Aio#shield}, on the
+ * The implementations behind {@link Aio#waitDone}, {@link Aio#asCompleted} and {@link Aio#shield}, on the
  * public Future API (done callbacks) and one internal await.
  */
 final class Waiting {
     private Waiting() {
     }
 
-    // ------------------------------------------------------------------ wait
+    // ------------------------------------------------------------------ waitDone
 
     @SuppressWarnings("unchecked")
-    static <T> WaitResult<T> waitFor(Strand s, Collection<? extends Future<? extends T>> fs, boolean hasTimeout,
+    static <T> WaitResult<T> waitDone(Strand s, Collection<? extends Future<? extends T>> fs, boolean hasTimeout,
                                      long timeoutNanos, ReturnWhen when) {
         if (fs == null || fs.isEmpty()) {
-            throw new IllegalArgumentException("wait: the collection of tasks/futures is empty; pass at least one");
+            throw new IllegalArgumentException("waitDone: the collection of tasks/futures is empty; pass at least one");
         }
         if (when == null) {
-            throw new NullPointerException("wait: returnWhen is null; pass ReturnWhen.ALL_COMPLETED, FIRST_COMPLETED"
+            throw new NullPointerException("waitDone: returnWhen is null; pass ReturnWhen.ALL_COMPLETED, FIRST_COMPLETED"
                     + " or FIRST_EXCEPTION");
         }
         EventLoop loop = s.loop;
         Set<Future<T>> all = new LinkedHashSet<>();
         for (Future<? extends T> f : fs) {
             if (f.loop != loop) {
-                throw new IllegalArgumentException("wait: " + f + " belongs to another event loop");
+                throw new IllegalArgumentException("waitDone: " + f + " belongs to another event loop");
             }
             all.add((Future<T>) f);
         }
