@@ -148,9 +148,4 @@ final class GatheringFuture<R> extends Future<List<R>> {
             }
         }
     }
-
-    /** The futures gathered, in argument order (tasks made for coroutines included). */
-    List<Future<?>> children() {
-        return children;
-    }
 }
