@@ -3,10 +3,13 @@ package org.aio4j;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -19,10 +22,11 @@ final class Waiting {
 
     // ------------------------------------------------------------------ waitDone
 
+    /** asyncio's wait over tasks, futures and stages (each stage wrapped once, however often passed). */
     @SuppressWarnings("unchecked")
-    static <T> WaitResult<T> waitDone(Strand s, Collection<? extends Future<? extends T>> fs, boolean hasTimeout,
-                                     long timeoutNanos, ReturnWhen when) {
-        if (fs == null || fs.isEmpty()) {
+    static <T> WaitResult<T> waitDone(Strand s, Collection<?> fs, boolean hasTimeout, long timeoutNanos,
+                                      ReturnWhen when) {
+        if (fs.isEmpty()) {
             throw new IllegalArgumentException("waitDone: the collection of tasks/futures is empty; pass at least one");
         }
         if (when == null) {
@@ -30,12 +34,30 @@ final class Waiting {
                     + " or FIRST_EXCEPTION");
         }
         EventLoop loop = s.loop;
-        Set<Future<T>> all = new LinkedHashSet<>();
-        for (Future<? extends T> f : fs) {
-            if (f.loop != loop) {
-                throw new IllegalArgumentException("waitDone: " + f + " belongs to another event loop");
+        int index = 0;
+        for (Object item : fs) { // all checked before any stage is wrapped
+            if (item instanceof Future<?> f) {
+                if (f.loop != loop) {
+                    throw new IllegalArgumentException("waitDone: " + f + " belongs to another event loop");
+                }
+            } else if (item == null) {
+                throw new NullPointerException("waitDone: element " + index + " is null; pass tasks, futures or"
+                        + " CompletionStages");
+            } else if (item instanceof Awaitable<?>) {
+                throw new IllegalArgumentException("waitDone: element " + index + " is " + item + ", not a task or"
+                        + " future: make it a task first with Aio.createTask (asyncio.wait refuses coroutines"
+                        + " since 3.12)");
+            } else if (!(item instanceof CompletionStage<?>)) {
+                throw new IllegalArgumentException("waitDone: element " + index + " is a " + item.getClass().getName()
+                        + ", which is neither a task, a future nor a CompletionStage");
             }
-            all.add((Future<T>) f);
+            index++;
+        }
+        Set<Future<T>> all = new LinkedHashSet<>();
+        Map<Object, Future<?>> wrapped = new IdentityHashMap<>();
+        for (Object item : fs) {
+            all.add((Future<T>) (item instanceof Future<?> f ? f
+                    : wrapped.computeIfAbsent(item, st -> Aio.wrapFuture(loop, (CompletionStage<?>) st))));
         }
         Future<Void> waiter = new Future<>(loop);
         int[] remaining = {all.size()};
@@ -148,14 +170,11 @@ final class Waiting {
         private final Consumer<Future<T>> onCompletion = this::completed;
 
         @SuppressWarnings("unchecked")
-        AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> aws, boolean hasTimeout, long timeoutNanos) {
+        AsCompleted(EventLoop loop, Collection<?> aws, boolean hasTimeout, long timeoutNanos) {
             this.loop = loop;
             GatheringFuture.checkAll(loop, "asCompleted", aws);
             Set<Object> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (Awaitable<? extends T> aw : aws) {
-                if (aw == null) {
-                    throw new NullPointerException("asCompleted: an awaitable is null");
-                }
+            for (Object aw : aws) {
                 if (seen.add(aw)) {
                     todo.add((Future<T>) GatheringFuture.ensureFuture(loop, aw));
                 }
