@@ -160,7 +160,7 @@ class ContextVarTest {
     void eagerTaskSeesItsCreatorsContext() {
         ContextVar<String> var = ContextVar.of("v");
         var.set("creator");
-        Task<String> t = Aio.runningLoop().createTask(Aio.async(() -> var.get()), null, true);
+        Task<String> t = EagerTaskTest.createEager(Aio.runningLoop(), Aio.async(() -> var.get()), null);
         assertThat(t.done()).isTrue();
         assertThat(t.result()).isEqualTo("creator");
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Eager tasks ({@link TaskFactory#EAGER}, {@code createTask(coro, name, true)}; Python 3.12's eager
+ * Eager tasks ({@link TaskFactory#EAGER}, {@link TaskRequest#createEager()}; Python 3.12's eager
  * task factory): the coroutine runs synchronously inside {@code createTask} until it first suspends.
  * The {@code @AioTest}s run on the aio4j-test kit (a fresh loop on virtual time, failing on anything
  * left behind).
@@ -18,17 +18,28 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EagerTaskTest {
 
+    /** {@code loop.createTask(coro, name)} with the eager factory for this one call. */
+    static <T> Task<T> createEager(EventLoop loop, Coro<T> coro, String name) {
+        TaskFactory previous = loop.getTaskFactory();
+        loop.setTaskFactory(TaskFactory.EAGER);
+        try {
+            return loop.createTask(coro, name);
+        } finally {
+            loop.setTaskFactory(previous);
+        }
+    }
+
     @AioTest
     void eagerTaskCreatedInsideATaskRunsUntilItsFirstSuspensionThenTheCreatorContinuesFirst() {
         List<String> trace = new CopyOnWriteArrayList<>();
         EventLoop loop = Aio.runningLoop();
         loop.callSoon(() -> trace.add("callback ready before"));
         trace.add("creator before");
-        Task<Void> t = loop.createTask(Aio.async(() -> {
+        Task<Void> t = createEager(loop, Aio.async(() -> {
             trace.add("eager step 1");
             Aio.sleep(0);
             trace.add("eager step 2");
-        }), null, true);
+        }), null);
         trace.add("creator after");
         Aio.await(t);
         assertThat(trace).containsExactly("creator before", "eager step 1", "creator after",
@@ -42,11 +53,11 @@ class EagerTaskTest {
         EventLoop loop = Aio.runningLoop();
         loop.callSoon(() -> {
             trace.add("callback start");
-            eager.set(loop.createTask(Aio.async(() -> {
+            eager.set(createEager(loop, Aio.async(() -> {
                 trace.add("eager step 1");
                 Aio.sleep(0);
                 trace.add("eager step 2");
-            }), "eager", true));
+            }), "eager"));
             trace.add("callback end");
         });
         loop.callSoon(() -> trace.add("next callback"));
@@ -59,7 +70,7 @@ class EagerTaskTest {
 
     @AioTest
     void eagerTaskThatFinishesWithoutSuspendingIsDoneWhenCreateTaskReturns() {
-        Task<Integer> t = Aio.runningLoop().createTask(Aio.async(() -> 42), null, true);
+        Task<Integer> t = createEager(Aio.runningLoop(), Aio.async(() -> 42), null);
         assertThat(t.done()).isTrue();
         assertThat(t.result()).isEqualTo(42);
         assertThat(Aio.allTasks()).doesNotContain(t);
@@ -69,9 +80,9 @@ class EagerTaskTest {
     void eagerTaskRunsAsItsOwnTask() {
         Task<?> creator = Aio.currentTask();
         AtomicReference<Task<?>> inside = new AtomicReference<>();
-        Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> {
+        Task<Void> t = createEager(Aio.runningLoop(), Aio.async(() -> {
             inside.set(Aio.currentTask());
-        }), null, true);
+        }), null);
         assertThat(inside.get()).isSameAs(t).isNotSameAs(creator);
         assertThat(Aio.currentTask()).isSameAs(creator);
     }
@@ -79,9 +90,9 @@ class EagerTaskTest {
     @AioTest
     void eagerTaskThatFailsAtOnceIsFailedWhenCreateTaskReturns() {
         IllegalStateException boom = new IllegalStateException("at once");
-        Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> {
+        Task<Void> t = createEager(Aio.runningLoop(), Aio.async(() -> {
             throw boom;
-        }), null, true);
+        }), null);
         assertThat(t.done()).isTrue();
         assertThat(t.exception()).isSameAs(boom);
     }
@@ -127,10 +138,10 @@ class EagerTaskTest {
         List<String> trace = new CopyOnWriteArrayList<>();
         EventLoop loop = EventLoop.create(Clock.virtual());
         try {
-            Task<String> t = loop.createTask(Aio.async(() -> {
+            Task<String> t = createEager(loop, Aio.async(() -> {
                 trace.add("body");
                 return "ok";
-            }), null, true);
+            }), null);
             trace.add("created");
             assertThat(loop.runUntilComplete(t)).isEqualTo("ok");
         } finally {
@@ -141,7 +152,7 @@ class EagerTaskTest {
 
     @AioTest
     void cancellingAnEagerTaskAfterItsFirstStepCancelsItAtItsAwait() {
-        Task<Void> t = Aio.runningLoop().createTask(Aio.async(() -> Aio.sleep(10.0)), null, true);
+        Task<Void> t = createEager(Aio.runningLoop(), Aio.async(() -> Aio.sleep(10.0)), null);
         assertThat(t.done()).isFalse();
         t.cancel();
         Aio.sleep(0);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.aio4j.test.AioTest;
 import org.aio4j.test.TestLoop;
@@ -144,7 +145,9 @@ class ShieldTest {
                 .hasMessageContaining("no running event loop");
         c.close(); // not reported as never awaited
         VirtualRun.run(() -> {
-            assertThatThrownBy(() -> Aio.shield(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> Aio.shield((Awaitable<Object>) null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> Aio.shield((CompletionStage<Object>) null))
+                    .isInstanceOf(NullPointerException.class);
         });
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.aio4j.test.AioTest;
@@ -242,7 +243,9 @@ class WaitForTest {
 
     @AioTest
     void waitForRejectsNullAndNaN(EventLoop loop) {
-        assertThatThrownBy(() -> Aio.waitFor(null, 1.0)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Aio.waitFor((Awaitable<Object>) null, 1.0)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> Aio.waitFor((CompletionStage<Object>) null, 1.0))
+                .isInstanceOf(NullPointerException.class);
         Future<String> f = loop.createFuture();
         assertThatThrownBy(() -> Aio.waitFor(f, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
         assertThat(f.done()).isFalse();

@@ -36,6 +36,30 @@ import org.aio4j.lowlevel.Deadline;
  * <p>Durations are {@code double} seconds (like Python) or {@link Duration}. Exceptions are
  * unchecked in signatures; checked exceptions thrown by coroutine bodies propagate through
  * {@code await} unchanged.
+ *
+ * <h2>CompletionStages</h2>
+ * Every function that takes an {@link Awaitable} also takes a {@link CompletionStage} (a
+ * {@link CompletableFuture} of any Java library): {@link #await}, {@link #waitFor}, {@link #shield},
+ * {@link #gather}, {@link #waitDone} and {@link #asCompleted}. A stage is wrapped as {@link
+ * #wrapFuture(CompletionStage)} does: a future of the running loop that completes when the stage
+ * does (from any thread), and whose cancellation (by {@code waitFor}'s expiry, a cancelled gather, a
+ * cancelled awaiting task) cancels the stage. The overloads, chosen at compile time, follow one rule:
+ * <ul>
+ *   <li>single argument and varargs forms have an {@code Awaitable} and a {@code CompletionStage}
+ *       version; a varargs call takes all awaitables or all stages (a mix does not compile: pass
+ *       {@code List.of(...)} instead). {@code gather()} and {@code gather(boolean)} have their own
+ *       overloads, so calls without awaitables are not ambiguous;</li>
+ *   <li>a {@code Collection} whose element type is an {@code Awaitable} (for {@code waitDone}, a
+ *       {@link Future}) takes the typed form, whose result type the compiler infers;</li>
+ *   <li>any other {@link Iterable} (of stages, or of a mix) takes the general form, which checks each
+ *       element at run time ({@link IllegalArgumentException} naming the element, before anything is
+ *       started) and whose result type is the one the call site asks for: the compiler cannot check
+ *       it against the elements.</li>
+ * </ul>
+ * {@code waitDone} and {@code asCompleted} hand back the futures they were given; for a stage that is
+ * its wrapper future, so wrap a stage yourself first if you need to recognise it. An object that is
+ * both an {@code Awaitable} and a {@code CompletionStage} is used as the awaitable (passed alone, it
+ * makes the call ambiguous: cast it to the one you mean).
  */
 public final class Aio {
     private Aio() {
@@ -336,7 +360,7 @@ public final class Aio {
      * Runs {@code awaitables} concurrently (coroutines become tasks) and returns a future of their
      * results in argument order (Python's {@code asyncio.gather}). The first failure or cancellation of
      * a child completes the future with it; the other children keep running. Cancelling the returned
-     * future cancels every child. {@code gather()} with no arguments is an already-done empty list.
+     * future cancels every child.
      *
      * @throws IllegalStateException outside a running loop
      */
@@ -345,9 +369,36 @@ public final class Aio {
         return GatheringFuture.of(runningLoop(), false, Arrays.asList(awaitables));
     }
 
-    /** {@link #gather(Awaitable[])} over a collection. */
+    /**
+     * {@code gather()} with no arguments: an already-done empty list. (Its own overload: a call without
+     * arguments would otherwise be ambiguous between the two varargs forms.)
+     */
+    public static <T> Future<List<T>> gather() {
+        return GatheringFuture.of(runningLoop(), false, List.of());
+    }
+
+    /** {@link #gather(Awaitable[])} of {@link CompletionStage}s (see the class documentation). */
+    @SafeVarargs
+    public static <T> Future<List<T>> gather(CompletionStage<? extends T>... stages) {
+        return GatheringFuture.of(runningLoop(), false, Arrays.asList(stages));
+    }
+
+    /** {@link #gather(Awaitable[])} over a collection of awaitables. */
     public static <T> Future<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
         return GatheringFuture.of(runningLoop(), false, awaitables);
+    }
+
+    /**
+     * {@link #gather(Awaitable[])} over any mix of awaitables and {@link CompletionStage}s, each element
+     * checked at run time. The compiler cannot check {@code T} against the elements here: it is the
+     * type the call site asks for (see "CompletionStages" in the class documentation).
+     *
+     * @throws IllegalArgumentException if an element is neither an {@link Awaitable} nor a stage, before
+     *                                  anything is started
+     */
+    public static <T> Future<List<T>> gather(Iterable<?> items) {
+        EventLoop loop = runningLoop();
+        return GatheringFuture.of(loop, false, GatheringFuture.collect("gather", items));
     }
 
     /**
@@ -358,9 +409,20 @@ public final class Aio {
         return GatheringFuture.of(runningLoop(), returnExceptions, Arrays.asList(awaitables));
     }
 
-    /** {@link #gather(boolean, Awaitable[])} over a collection. */
-    public static Future<List<Object>> gather(boolean returnExceptions, Collection<? extends Awaitable<?>> awaitables) {
-        return GatheringFuture.of(runningLoop(), returnExceptions, awaitables);
+    /** {@link #gather(boolean, Awaitable[])} with no awaitables: an already-done empty list. */
+    public static Future<List<Object>> gather(boolean returnExceptions) {
+        return GatheringFuture.of(runningLoop(), returnExceptions, List.of());
+    }
+
+    /** {@link #gather(boolean, Awaitable[])} of {@link CompletionStage}s. */
+    public static Future<List<Object>> gather(boolean returnExceptions, CompletionStage<?>... stages) {
+        return GatheringFuture.of(runningLoop(), returnExceptions, Arrays.asList(stages));
+    }
+
+    /** {@link #gather(boolean, Awaitable[])} over any mix of awaitables and stages (a collection, for one). */
+    public static Future<List<Object>> gather(boolean returnExceptions, Iterable<?> items) {
+        EventLoop loop = runningLoop();
+        return GatheringFuture.of(loop, returnExceptions, GatheringFuture.collect("gather", items));
     }
 
     // ================================================================ timeouts
@@ -477,6 +539,31 @@ public final class Aio {
     }
 
     /**
+     * {@link #waitFor(Awaitable, double)} of a {@link CompletionStage}, wrapped as {@link
+     * #wrapFuture(CompletionStage)} does: on expiry the stage is cancelled and {@link TimeoutError}
+     * raised.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> T waitFor(CompletionStage<T> stage, double seconds) {
+        Strand s = Strand.currentOrThrow("waitFor");
+        if (stage == null) {
+            throw new NullPointerException("waitFor(null, ...): pass a CompletionStage, a coroutine, a future or a"
+                    + " task");
+        }
+        if (Double.isNaN(seconds)) {
+            // Checked before wrapping: a rejected call must not leave a wrapper waiting for the stage.
+            throw new IllegalArgumentException("waitFor(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
+        }
+        return waitFor(wrapFuture(s.loop, stage), seconds);
+    }
+
+    /** {@link #waitFor(CompletionStage, double)} with a {@link Duration}; {@code null} waits forever. */
+    public static <T> T waitFor(CompletionStage<T> stage, Duration timeout) {
+        return waitFor(stage, timeout == null ? Double.POSITIVE_INFINITY : Durations.durationToNanos(timeout) / 1e9);
+    }
+
+    /**
      * Protects {@code awaitable} from cancellation (Python's {@code asyncio.shield}): returns a future
      * to await; cancelling the awaiting task cancels only that outer future, and the inner work (a
      * coroutine becomes a task) keeps running.
@@ -488,6 +575,21 @@ public final class Aio {
             throw new NullPointerException("shield(null): pass a coroutine, a future or a task");
         }
         return Waiting.shield(runningLoop(), awaitable);
+    }
+
+    /**
+     * {@link #shield(Awaitable)} of a {@link CompletionStage}, wrapped as {@link
+     * #wrapFuture(CompletionStage)} does: cancelling the awaiting task cancels only the returned
+     * future, never the stage.
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    public static <T> Future<T> shield(CompletionStage<T> stage) {
+        if (stage == null) {
+            throw new NullPointerException("shield(null): pass a CompletionStage, a coroutine, a future or a task");
+        }
+        EventLoop loop = runningLoop();
+        return Waiting.shield(loop, wrapFuture(loop, stage));
     }
 
     // ================================================================ structured concurrency
@@ -521,26 +623,59 @@ public final class Aio {
      * passed ({@code Double.POSITIVE_INFINITY}: no limit); returns the done and the pending ones
      * (Python's {@code asyncio.wait}). Never raises on timeout and never cancels anything.
      *
+     * <p>Not named {@code wait}: every class inherits {@code Object.wait}, which hides a statically
+     * imported {@code wait} inside any class body, so {@code wait(fs)} would not compile there.
+     *
      * @throws IllegalArgumentException if {@code futures} is empty
      * @throws IllegalStateException outside a coroutine
      */
-    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, double timeout,
-                                         ReturnWhen returnWhen) {
-        Strand s = Strand.currentOrThrow("wait");
+    public static <T> WaitResult<T> waitDone(Collection<? extends Future<? extends T>> futures, double timeout,
+                                             ReturnWhen returnWhen) {
+        return waitDoneOf(futures, timeout, returnWhen);
+    }
+
+    /** {@link #waitDone(Collection, double, ReturnWhen)} until all are done. */
+    public static <T> WaitResult<T> waitDone(Collection<? extends Future<? extends T>> futures) {
+        return waitDoneOf(futures, Double.POSITIVE_INFINITY, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@link #waitDone(Collection, double, ReturnWhen)} without a time limit. */
+    public static <T> WaitResult<T> waitDone(Collection<? extends Future<? extends T>> futures,
+                                             ReturnWhen returnWhen) {
+        return waitDoneOf(futures, Double.POSITIVE_INFINITY, returnWhen);
+    }
+
+    /**
+     * {@link #waitDone(Collection, double, ReturnWhen)} over any mix of tasks, futures and {@link
+     * CompletionStage}s, each element checked at run time. The result holds, for a stage, the future
+     * that wraps it ({@link #wrapFuture(CompletionStage)}'s), not the stage itself: to recognise it in
+     * {@code done()} or {@code pending()}, wrap the stage yourself and pass that future. The compiler
+     * cannot check {@code T} against the elements here: it is the type the call site asks for.
+     *
+     * @throws IllegalArgumentException if {@code items} is empty, or an element is a coroutine (make it a
+     *                                  task first, as asyncio 3.12 requires) or neither a future nor a stage
+     * @throws IllegalStateException outside a coroutine
+     */
+    public static <T> WaitResult<T> waitDone(Iterable<?> items, double timeout, ReturnWhen returnWhen) {
+        return waitDoneOf(items, timeout, returnWhen);
+    }
+
+    /** {@link #waitDone(Iterable, double, ReturnWhen)} until all are done. */
+    public static <T> WaitResult<T> waitDone(Iterable<?> items) {
+        return waitDoneOf(items, Double.POSITIVE_INFINITY, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@link #waitDone(Iterable, double, ReturnWhen)} without a time limit. */
+    public static <T> WaitResult<T> waitDone(Iterable<?> items, ReturnWhen returnWhen) {
+        return waitDoneOf(items, Double.POSITIVE_INFINITY, returnWhen);
+    }
+
+    private static <T> WaitResult<T> waitDoneOf(Iterable<?> items, double timeout, ReturnWhen returnWhen) {
+        Strand s = Strand.currentOrThrow("waitDone");
         if (Double.isNaN(timeout)) {
-            throw new IllegalArgumentException("wait(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
+            throw new IllegalArgumentException("waitDone(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
         }
-        return Waiting.waitFor(s, futures, s.loop.deadlineAfter(timeout), returnWhen);
-    }
-
-    /** {@link #wait(Collection, double, ReturnWhen)} until all are done. */
-    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures) {
-        return wait(futures, Double.POSITIVE_INFINITY, ReturnWhen.ALL_COMPLETED);
-    }
-
-    /** {@link #wait(Collection, double, ReturnWhen)} without a time limit. */
-    public static <T> WaitResult<T> wait(Collection<? extends Future<? extends T>> futures, ReturnWhen returnWhen) {
-        return wait(futures, Double.POSITIVE_INFINITY, returnWhen);
+        return Waiting.waitDone(s, GatheringFuture.collect("waitDone", items), s.loop.deadlineAfter(timeout), returnWhen);
     }
 
     /**
@@ -560,16 +695,39 @@ public final class Aio {
      */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
                                                       double timeout) {
-        EventLoop loop = runningLoop();
-        if (Double.isNaN(timeout)) {
-            throw new IllegalArgumentException("asCompleted(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
-        }
-        return new Waiting.AsCompleted<>(loop, awaitables, loop.deadlineAfter(timeout));
+        return asCompletedOf(awaitables, timeout);
     }
 
     /** {@link #asCompleted(Collection, double)} without a time limit. */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables) {
-        return asCompleted(awaitables, Double.POSITIVE_INFINITY);
+        return asCompletedOf(awaitables, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * {@link #asCompleted(Collection, double)} over any mix of awaitables and {@link CompletionStage}s,
+     * each element checked at run time. For a stage it yields the future that wraps it ({@link
+     * #wrapFuture(CompletionStage)}'s), not the stage: to recognise it, wrap the stage yourself and pass
+     * that future. The compiler cannot check {@code T} against the elements here: it is the type the
+     * call site asks for ({@code for (Future<?> f : asCompleted(stages))}, or {@code Aio.<String>asCompleted}).
+     *
+     * @throws IllegalArgumentException if an element is neither an {@link Awaitable} nor a stage
+     * @throws IllegalStateException outside a running loop
+     */
+    public static <T> Iterable<Future<T>> asCompleted(Iterable<?> items, double timeout) {
+        return asCompletedOf(items, timeout);
+    }
+
+    /** {@link #asCompleted(Iterable, double)} without a time limit. */
+    public static <T> Iterable<Future<T>> asCompleted(Iterable<?> items) {
+        return asCompletedOf(items, Double.POSITIVE_INFINITY);
+    }
+
+    private static <T> Iterable<Future<T>> asCompletedOf(Iterable<?> items, double timeout) {
+        EventLoop loop = runningLoop();
+        if (Double.isNaN(timeout)) {
+            throw new IllegalArgumentException("asCompleted(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
+        }
+        return new Waiting.AsCompleted<>(loop, GatheringFuture.collect("asCompleted", items), loop.deadlineAfter(timeout));
     }
 
     // ================================================================ threads

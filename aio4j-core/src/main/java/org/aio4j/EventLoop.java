@@ -336,33 +336,23 @@ public final class EventLoop {
     }
 
     /**
-     * Wraps {@code coro} in a task made by this loop's {@link TaskFactory} and schedules it.
+     * Wraps {@code coro} in a task made by this loop's {@link TaskFactory} and schedules it (or, as the
+     * factory decides, starts it eagerly). The one way to create a task: {@link Aio#createTask} and
+     * {@link TaskGroup#createTask} call it.
      *
-     * @throws IllegalStateException if the loop is closed or the coroutine was already awaited
+     * @throws IllegalStateException if the loop is closed, the coroutine was already awaited, or the
+     *                               factory did not create and return the task
      */
     public <T> Task<T> createTask(Coro<T> coro) {
         return createTask(coro, null);
     }
 
     /** Like {@link #createTask(Coro)}, naming the task ({@code null}: {@code Task-N}). */
-    @SuppressWarnings("unchecked")
     public <T> Task<T> createTask(Coro<T> coro, String name) {
         if (coro == null) {
             throw new NullPointerException("createTask(null): pass a coroutine made by Aio.async(...)");
         }
-        return (Task<T>) taskFactory.newTask(this, coro, name);
-    }
-
-    /**
-     * Creates a task, eagerly ({@code eager}: the coroutine runs now until its first suspension) or
-     * not, bypassing the task factory. An eager start needs a running loop; on a loop that is not
-     * running the first step is scheduled as usual (as in Python 3.12).
-     */
-    public <T> Task<T> createTask(Coro<T> coro, String name, boolean eager) {
-        if (coro == null) {
-            throw new NullPointerException("createTask(null): pass a coroutine made by Aio.async(...)");
-        }
-        return Task.create(this, coro, name, eager);
+        return TaskRequest.run(this, taskFactory, coro, name);
     }
 
     /** Sets the factory used by {@link #createTask(Coro, String)}; {@code null} restores the default. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The future {@link Aio#gather} returns: Python's {@code _GatheringFuture}.
@@ -14,6 +15,10 @@ import java.util.List;
  * cancels every child that is not done; if any child accepted, this future ends with a
  * CancelledError once all children are done (children that finished normally meanwhile do not
  * rescue it). The same awaitable passed twice runs once and appears twice in the results.
+ *
+ * A CompletionStage among the arguments is wrapped as Aio.wrapFuture does (a stage passed twice gets
+ * two wrappers, which complete alike): the wrapper is a child like any other, and cancelling it
+ * cancels the stage.
  */
 final class GatheringFuture<R> extends Future<List<R>> {
     private final List<Future<?>> children;
@@ -29,8 +34,14 @@ final class GatheringFuture<R> extends Future<List<R>> {
         this.returnExceptions = returnExceptions;
     }
 
-    /** Gathers {@code aws} on {@code loop}; coroutines and plain awaitables become tasks of the loop. */
-    static <R> Future<List<R>> of(EventLoop loop, boolean returnExceptions, Collection<? extends Awaitable<?>> aws) {
+    /**
+     * Gathers {@code aws} on {@code loop}; coroutines and plain awaitables become tasks of the loop,
+     * stages wrapped futures. Elements of any other type are rejected (see {@link #checkAll}).
+     */
+    static <R> Future<List<R>> of(EventLoop loop, boolean returnExceptions, Collection<?> aws) {
+        if (aws == null) {
+            throw new NullPointerException("gather(null): pass the awaitables, e.g. gather(List.of(a, b))");
+        }
         if (aws.isEmpty()) {
             Future<List<R>> done = new Future<>(loop);
             done.setResult(new ArrayList<>());
@@ -41,10 +52,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
         GatheringFuture<R> outer = new GatheringFuture<>(loop, Collections.unmodifiableList(children), returnExceptions);
         // De-duplication without a map: an awaitable seen before already carries our callback (a
         // coroutine through the task that owns it). Gathering a million tasks costs no hashing.
-        for (Awaitable<?> aw : aws) {
-            if (aw == null) {
-                throw new NullPointerException("gather: an awaitable is null");
-            }
+        for (Object aw : aws) {
             Future<?> f;
             if (aw instanceof Coro<?> c && !c.isCreated() && c.owner != null && c.owner.hasCallback(outer.childCallback)) {
                 f = c.owner;
@@ -61,22 +69,54 @@ final class GatheringFuture<R> extends Future<List<R>> {
     }
 
     /**
-     * Rejects null awaitables and futures of another loop, before anything is started (CPython's
-     * gather would start tasks for the arguments before a bad one and leave them running).
+     * {@code items} as a collection: itself if it is one, else a copy (it is iterated twice: checked,
+     * then started).
      */
-    static void checkAll(EventLoop loop, String what, Collection<? extends Awaitable<?>> aws) {
-        for (Awaitable<?> aw : aws) {
+    static Collection<?> collect(String what, Iterable<?> items) {
+        if (items == null) {
+            throw new NullPointerException(what + "(null): pass a collection of awaitables or CompletionStages");
+        }
+        if (items instanceof Collection<?> c) {
+            return c;
+        }
+        List<Object> copy = new ArrayList<>();
+        items.forEach(copy::add);
+        return copy;
+    }
+
+    /**
+     * Rejects null elements, elements that are neither an {@link Awaitable} nor a {@link
+     * CompletionStage}, and futures of another loop, before anything is started (CPython's gather would
+     * start tasks for the arguments before a bad one and leave them running).
+     */
+    static void checkAll(EventLoop loop, String what, Collection<?> aws) {
+        int index = 0;
+        for (Object aw : aws) {
             if (aw == null) {
-                throw new NullPointerException(what + ": an awaitable is null");
+                throw new NullPointerException(what + ": element " + index + " is null; pass coroutines, tasks,"
+                        + " futures, other awaitables or CompletionStages");
             }
             if (aw instanceof Future<?> f && f.loop != loop) {
                 throw new IllegalArgumentException(what + ": " + f + " belongs to another event loop; all"
                         + " awaitables of one " + what + " must belong to the running loop");
             }
+            if (!(aw instanceof Awaitable<?>) && !(aw instanceof CompletionStage<?>)) {
+                throw new IllegalArgumentException(what + ": element " + index + " is a " + aw.getClass().getName()
+                        + ", which is neither an Awaitable (coroutine, task, future) nor a CompletionStage");
+            }
+            index++;
         }
     }
 
-    static Future<?> ensureFuture(EventLoop loop, Awaitable<?> aw) {
+    /**
+     * The future for one checked element: a future itself, a task for a coroutine or another
+     * awaitable, a wrapper for a stage (an element that is both an Awaitable and a stage counts as
+     * an Awaitable).
+     */
+    static Future<?> ensureFuture(EventLoop loop, Object item) {
+        if (!(item instanceof Awaitable<?> aw)) {
+            return Aio.wrapFuture(loop, (CompletionStage<?>) item);
+        }
         if (aw instanceof Future<?> f) {
             if (f.loop != loop) {
                 throw new IllegalArgumentException("gather: " + f + " belongs to another event loop; all"
@@ -147,10 +187,5 @@ final class GatheringFuture<R> extends Future<List<R>> {
                 complete(State.SUCCEEDED, typed);
             }
         }
-    }
-
-    /** The futures gathered, in argument order (tasks made for coroutines included). */
-    List<Future<?>> children() {
-        return children;
     }
 }

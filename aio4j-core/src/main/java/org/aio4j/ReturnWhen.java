@@ -1,6 +1,6 @@
 package org.aio4j;
 
-/** When {@link Aio#wait} returns: Python's {@code asyncio.FIRST_COMPLETED} and friends. */
+/** When {@link Aio#waitDone} returns: Python's {@code asyncio.FIRST_COMPLETED} and friends. */
 public enum ReturnWhen {
     /** As soon as any future is done (or cancelled). */
     FIRST_COMPLETED,

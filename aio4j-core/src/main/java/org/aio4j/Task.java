@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Scheduling</h2>
  * The first step is scheduled with {@code callSoon}: the coroutine starts at a later loop iteration,
- * after the callbacks already ready. An eager task ({@link TaskFactory#EAGER},
- * {@code createTask(coro, name, true)}) instead runs at once until its first suspension. The loop
+ * after the callbacks already ready. An eager task ({@link TaskFactory#EAGER}, or any factory that
+ * calls {@link TaskRequest#createEager()}) instead runs at once until its first suspension. The loop
  * holds every pending task strongly: a task nobody references keeps running to completion (the
  * asyncio trap of tasks vanishing with the garbage collector does not exist here).
  *
@@ -70,15 +70,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Creates and schedules a task of {@code loop} running {@code coro}: the building block for
-     * {@link TaskFactory} implementations. Everyone else calls {@link EventLoop#createTask}.
+     * Creates and schedules a task of {@code loop} running {@code coro}: what {@link TaskRequest}
+     * calls, for {@link EventLoop#createTask} through the loop's factory.
      *
      * @param name  the name, or {@code null} for {@code Task-N}
      * @param eager run the coroutine now until its first suspension instead of scheduling the first
      *              step
      * @throws IllegalStateException if the loop is closed or {@code coro} was already awaited
      */
-    public static <T> Task<T> create(EventLoop loop, Coro<T> coro, String name, boolean eager) {
+    static <T> Task<T> create(EventLoop loop, Coro<T> coro, String name, boolean eager) {
         loop.checkThread();
         loop.checkOpen("create a task");
         coro.claim("create a task for");

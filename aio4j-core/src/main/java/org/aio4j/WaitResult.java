@@ -3,7 +3,7 @@ package org.aio4j;
 import java.util.Set;
 
 /**
- * What {@link Aio#wait} returns: the futures that are done and those still pending, each in the
+ * What {@link Aio#waitDone} returns: the futures that are done and those still pending, each in the
  * order they were passed (Python returns two sets; these iterate in argument order).
  *
  * @param done    the futures that are done

@@ -3,40 +3,61 @@ package org.aio4j;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.aio4j.lowlevel.Deadline;
 
 /**
- * The implementations behind {@link Aio#wait}, {@link Aio#waitFor}, {@link Aio#asCompleted} and
+ * The implementations behind {@link Aio#waitDone}, {@link Aio#waitFor}, {@link Aio#asCompleted} and
  * {@link Aio#shield}: done callbacks, and the kernel's one timed wait (a park until a deadline).
  */
 final class Waiting {
     private Waiting() {
     }
 
-    // ------------------------------------------------------------------ wait
+    // ------------------------------------------------------------------ waitDone
 
+    /** asyncio's wait over tasks, futures and stages (each stage wrapped once, however often passed). */
     @SuppressWarnings("unchecked")
-    static <T> WaitResult<T> waitFor(Strand s, Collection<? extends Future<? extends T>> fs, Deadline deadline,
-                                     ReturnWhen when) {
-        if (fs == null || fs.isEmpty()) {
-            throw new IllegalArgumentException("wait: the collection of tasks/futures is empty; pass at least one");
+    static <T> WaitResult<T> waitDone(Strand s, Collection<?> fs, Deadline deadline, ReturnWhen when) {
+        if (fs.isEmpty()) {
+            throw new IllegalArgumentException("waitDone: the collection of tasks/futures is empty; pass at least one");
         }
         if (when == null) {
-            throw new NullPointerException("wait: returnWhen is null; pass ReturnWhen.ALL_COMPLETED, FIRST_COMPLETED"
+            throw new NullPointerException("waitDone: returnWhen is null; pass ReturnWhen.ALL_COMPLETED, FIRST_COMPLETED"
                     + " or FIRST_EXCEPTION");
         }
         EventLoop loop = s.loop;
-        Set<Future<T>> all = new LinkedHashSet<>();
-        for (Future<? extends T> f : fs) {
-            if (f.loop != loop) {
-                throw new IllegalArgumentException("wait: " + f + " belongs to another event loop");
+        int index = 0;
+        for (Object item : fs) { // all checked before any stage is wrapped
+            if (item instanceof Future<?> f) {
+                if (f.loop != loop) {
+                    throw new IllegalArgumentException("waitDone: " + f + " belongs to another event loop");
+                }
+            } else if (item == null) {
+                throw new NullPointerException("waitDone: element " + index + " is null; pass tasks, futures or"
+                        + " CompletionStages");
+            } else if (item instanceof Awaitable<?>) {
+                throw new IllegalArgumentException("waitDone: element " + index + " is " + item + ", not a task or"
+                        + " future: make it a task first with Aio.createTask (asyncio.wait refuses coroutines"
+                        + " since 3.12)");
+            } else if (!(item instanceof CompletionStage<?>)) {
+                throw new IllegalArgumentException("waitDone: element " + index + " is a " + item.getClass().getName()
+                        + ", which is neither a task, a future nor a CompletionStage");
             }
-            all.add((Future<T>) f);
+            index++;
+        }
+        Set<Future<T>> all = new LinkedHashSet<>();
+        Map<Object, Future<?>> wrapped = new IdentityHashMap<>();
+        for (Object item : fs) {
+            all.add((Future<T>) (item instanceof Future<?> f ? f
+                    : wrapped.computeIfAbsent(item, st -> Aio.wrapFuture(loop, (CompletionStage<?>) st))));
         }
         ParkFuture<Object> waiter = s.task.newWaker();
         int[] remaining = {all.size()};
@@ -120,14 +141,11 @@ final class Waiting {
         private final Consumer<Future<T>> onCompletion = this::completed;
 
         @SuppressWarnings("unchecked")
-        AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> aws, Deadline deadline) {
+        AsCompleted(EventLoop loop, Collection<?> aws, Deadline deadline) {
             this.loop = loop;
             GatheringFuture.checkAll(loop, "asCompleted", aws);
             Set<Object> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (Awaitable<? extends T> aw : aws) {
-                if (aw == null) {
-                    throw new NullPointerException("asCompleted: an awaitable is null");
-                }
+            for (Object aw : aws) {
                 if (seen.add(aw)) {
                     todo.add((Future<T>) GatheringFuture.ensureFuture(loop, aw));
                 }

@@ -595,9 +595,9 @@ class EventLoopTest {
     @Test
     void customTaskFactoryIsUsedByCreateTask() {
         List<String> made = new ArrayList<>();
-        loop.setTaskFactory((l, coro, name) -> {
-            made.add(coro.name());
-            return Task.create(l, coro, name == null ? "custom-" + made.size() : name, false);
+        loop.setTaskFactory(request -> {
+            made.add(request.coro().name());
+            return request.create(request.name() == null ? "custom-" + made.size() : request.name(), false);
         });
         String name = loop.runUntilComplete(Aio.async(() -> Aio.await(Aio.createTask(
                 Aio.async("child", () -> Aio.currentTask().getName())))));

@@ -159,7 +159,7 @@ final class AioInterpreter {
             for (Future<?> t : pending) {
                 t.cancel();
             }
-            Aio.<Object>wait(pending, SHUTDOWN_ROUND, ReturnWhen.ALL_COMPLETED);
+            Aio.<Object>waitDone(pending, SHUTDOWN_ROUND, ReturnWhen.ALL_COMPLETED);
         }
         List<String> left = new ArrayList<>();
         for (Map.Entry<String, Future<?>> e : tasks) {
@@ -805,7 +805,7 @@ final class AioInterpreter {
     private void opWait(Map<String, Object> step) {
         List<Future<Object>> fs = awaitables(step.get("items"));
         ReturnWhen when = ReturnWhen.valueOf((String) step.getOrDefault("return_when", "ALL_COMPLETED"));
-        WaitResult<Object> r = Aio.wait(fs, seconds(step.get("timeout")), when);
+        WaitResult<Object> r = Aio.waitDone(fs, seconds(step.get("timeout")), when);
         log("wait done=[" + sortedNames(r.done()) + "] pending=[" + sortedNames(r.pending()) + "]");
     }
 

@@ -266,7 +266,7 @@ final class Session implements ExtensionContext.Store.CloseableResource {
             for (Task<?> t : rest) {
                 t.cancel("aio4j-test: the test ended");
             }
-            WaitResult<Object> r = Aio.wait(rest, limit, ReturnWhen.ALL_COMPLETED);
+            WaitResult<Object> r = Aio.waitDone(rest, limit, ReturnWhen.ALL_COMPLETED);
             for (Future<Object> f : r.done()) {
                 if (!f.cancelled()) {
                     f.exception(); // retrieved: the leak was reported already
