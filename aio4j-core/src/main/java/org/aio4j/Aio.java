@@ -189,11 +189,11 @@ public final class Aio {
             settleFrom(f, cf);
             return f;
         }
-        loop.outsideWorkStarted();
+        loop.outsideWork(1);
         stage.whenComplete((value, failure) -> {
             Runnable settle = () -> {
                 if (!f.done()) {
-                    loop.outsideWorkEnded();
+                    loop.outsideWork(-1);
                     if (failure != null) {
                         Throwable cause = unwrap(failure);
                         if (cause instanceof CancellationException) {
@@ -221,7 +221,7 @@ public final class Aio {
         });
         f.addCallback((java.util.function.Consumer<Future<T>>) done -> {
             if (done.cancelled()) {
-                loop.outsideWorkEnded();
+                loop.outsideWork(-1);
                 CompletableFuture<T> target = cf;
                 if (target == null) {
                     try {

@@ -1,10 +1,7 @@
 package org.aio4j;
 
-import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -56,30 +53,22 @@ import org.aio4j.lowlevel.Deadline;
  */
 public final class EventLoop {
     /*
-     * Implementation notes.
+     * Implementation notes. This file is the tick and its queues; the pieces it drives live beside it
+     * (TimerQueue, Poller, TaskRegistry, ExecutorBridge, Strand/Strands, CoroWatch, LoopReports,
+     * TestHooks), and the kernel's rules are in package-info.java.
      *
-     * The loop is the tick and its queues; the pieces it drives live beside it: TimerQueue (the heap),
-     * Poller (selector, readiness registrations, the inbox and its wakeup), TaskRegistry (the pending
-     * tasks), ExecutorBridge (work sent to threads), Strand/Strands (how task code suspends), and the
-     * test kit's TestHooks. The kernel's rules are in package-info.java.
-     *
-     * Ready queue items are Handles (user callbacks) or bare Runnables (strand steps): a task switch
-     * costs no Handle allocation. A strand hands its steps to enqueue(): the wake-up of a waiting task
-     * is asyncio's "call_soon(task.__wakeup)", so ordering between callbacks and task wake-ups is
-     * asyncio's.
-     *
-     * The head of the queue: an eager task's first step and its creator's wake-up go to the head and
-     * batchLeft grows, so they run inside the current batch (Strand.start).
+     * Ready queue items are Handles (user callbacks) or bare Runnables (strand steps, handed over by
+     * enqueue()): a task switch costs no Handle allocation, and a task's wake-up is queued exactly
+     * where asyncio's call_soon(task.__wakeup) would be. An eager task's first step and its creator's
+     * wake-up go to the head, and batchLeft grows, so they run inside the current batch.
      *
      * Virtual time: with a VirtualClock in auto-jump mode, when nothing is ready, the select is a poll,
      * and if it finds nothing the clock jumps to the nearest timer, unless work is in flight outside
-     * the loop (awaited CompletionStages, executor work, task code parked in a blocking JDK call):
-     * then the loop waits for it in real time.
+     * the loop (awaited stages, executor work, task code parked in a blocking JDK call).
      */
 
     private enum LoopState { IDLE, RUNNING, CLOSED }
 
-    private static final System.Logger LOG = System.getLogger("org.aio4j");
     private static final ThreadLocal<EventLoop> RUNNING_LOOP = new ThreadLocal<>();
 
     static {
@@ -99,8 +88,7 @@ public final class EventLoop {
     private final Clock clock;
 
     // ------------------------------------------------------------ loop thread only
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
-    private int batchLeft;
+    private final ReadyQueue ready = new ReadyQueue();
     private final TimerQueue timers = new TimerQueue();
     private final VirtualClock virtualClock;
     /** Whether tasks run on loop-scheduled virtual threads (else portable strands). */
@@ -115,10 +103,6 @@ public final class EventLoop {
     private final ExecutorBridge executor = new ExecutorBridge(this);
     /** The test kit's hooks, when it uses this loop (null otherwise). */
     private TestHooks testHooks;
-    /** The context of the callback running now (built lazily from its handle's captured variables). */
-    private Context callbackContext;
-    /** A fatal error (FatalErrors) that ended the task step running now: runItem rethrows it. */
-    private Error fatalError;
 
     private EventLoop(Clock clock) {
         this.clock = clock;
@@ -390,8 +374,7 @@ public final class EventLoop {
     void enqueue(Runnable step, boolean front) {
         if (isLoopThread()) {
             if (front) {
-                ready.addFirst(step);
-                batchLeft++;
+                ready.addFirstInBatch(step);
             } else {
                 ready.addLast(step);
             }
@@ -421,14 +404,9 @@ public final class EventLoop {
         return coros;
     }
 
-    /** Work that completes outside the loop starts (virtual time must not jump meanwhile). */
-    void outsideWorkStarted() {
-        outsideWork++;
-    }
-
-    /** ... and ended. */
-    void outsideWorkEnded() {
-        outsideWork--;
+    /** Work that completes outside the loop starts (+1; virtual time must not jump meanwhile) or ends (-1). */
+    void outsideWork(int delta) {
+        outsideWork += delta;
     }
 
     /** Work in flight outside the loop (for tests). */
@@ -454,7 +432,7 @@ public final class EventLoop {
 
     /** A task step ended its task with a fatal error: the loop rethrows it after the step. */
     void fatalError(Error e) {
-        fatalError = e;
+        ready.fatalError(e);
     }
 
     boolean loopScheduled() {
@@ -462,11 +440,11 @@ public final class EventLoop {
     }
 
     Context callbackContext() {
-        return callbackContext;
+        return ready.callbackContext();
     }
 
     void setCallbackContext(Context c) {
-        callbackContext = c;
+        ready.setCallbackContext(c);
     }
 
     /** Failed futures whose exception nobody retrieved yet (any thread: the cleaner removes them too). */
@@ -596,28 +574,19 @@ public final class EventLoop {
         }
         thread = Thread.currentThread();
         coros.reportAtClose(this);
-        for (UnretrievedReport r : new ArrayList<>(unretrieved)) {
-            r.reportAtClose();
-        }
-        tasks.forEach(t -> callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending! (the"
-                + " loop closed while it was still running; cancel and await tasks before closing, as Aio.run does)",
-                null, t, null, t.getName())));
+        LoopReports.atClose(this, unretrieved, tasks);
         state = LoopState.CLOSED;
         ready.clear();
         timers.clear();
         poller.clearInbox();
         executor.shutdownNow();
-        try {
-            poller.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the event loop's selector failed", e);
-        }
+        poller.close();
     }
 
     /** One iteration; the order of its steps is the contract of the class documentation. */
     private void runOnce() {
         // 1. What other threads sent.
-        poller.drainInbox(ready);
+        poller.drainInbox(ready.deque());
 
         // 2. Wait for I/O, as long as nothing needs running.
         timers.purgeIfWorthIt();
@@ -638,82 +607,27 @@ public final class EventLoop {
         } else {
             timeout = Math.max(0, next.deadline - clock.nanoTime());
         }
-        int events = poller.poll(timeout, stopping, ready);
-        poller.drainInbox(ready);
+        int events = poller.poll(timeout, stopping, ready.deque());
+        poller.drainInbox(ready.deque());
         if (mayJump && events == 0 && ready.isEmpty()) {
             virtualClock.advanceTo(next.deadline);
         }
 
         // 3. Timers that are due.
         if (next != null) {
-            timers.popDue(clock.nanoTime(), ready);
+            timers.popDue(clock.nanoTime(), ready.deque());
         }
 
         // 4. Exactly the callbacks ready now (items pushed at the head meanwhile are counted in).
-        batchLeft = ready.size();
-        if (testHooks != null && testHooks.shuffle != null && batchLeft > 1) {
-            testHooks.runShuffled(this);
+        ready.startBatch();
+        if (testHooks != null && testHooks.shuffle != null && ready.batchLeft() > 1) {
+            testHooks.runShuffled(this, ready);
         }
-        while (batchLeft > 0) {
-            runNext();
+        while (ready.batchLeft() > 0) {
+            ready.runNext(this);
         }
 
         coros.watchFresh(this);
-    }
-
-    /** Runs the item at the head of the ready queue (one item of the current batch). */
-    void runNext() {
-        batchLeft--;
-        runItem(ready.pollFirst());
-    }
-
-    /** Items at the head of the ready queue still to run in this batch (the shuffled batch's helpers). */
-    int batchLeft() {
-        return batchLeft;
-    }
-
-    /** Takes the current batch out of the ready queue (shuffle mode runs it in its own order). */
-    Object[] takeBatch() {
-        Object[] batch = new Object[batchLeft];
-        for (int i = 0; i < batch.length; i++) {
-            batch[i] = ready.pollFirst();
-        }
-        batchLeft = 0;
-        return batch;
-    }
-
-    void runItem(Object item) {
-        boolean timed = debug; // read once: the item may turn debug mode on or off
-        long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
-        try {
-            if (item instanceof Handle h) {
-                callbackContext = h.contextVars == null ? null : new Context(h.contextVars);
-                try {
-                    h.runHandle();
-                } finally {
-                    callbackContext = null;
-                }
-            } else {
-                ((Runnable) item).run();
-                Error fatal = fatalError;
-                if (fatal != null) {
-                    fatalError = null; // the step was a task's last, ended by it: stop the loop with it
-                    throw fatal;
-                }
-            }
-        } catch (Throwable e) {
-            if (FatalErrors.stopsTheLoop(e)) {
-                throw e;
-            }
-            Handle h = item instanceof Handle hh ? hh : null;
-            callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
-        }
-        if (timed) {
-            long took = SystemClock.INSTANCE.nanoTime() - started;
-            if (took > slowCallbackDuration * 1e9) {
-                Debug.reportSlow(item, took);
-            }
-        }
     }
 
     // ================================================================ executor
@@ -766,17 +680,7 @@ public final class EventLoop {
 
     /** Reports from any thread (garbage collection reports): through the handler if the loop is open. */
     void reportFromAnyThread(ExceptionContext context) {
-        if (state == LoopState.CLOSED) {
-            defaultExceptionHandler(context);
-        } else if (isLoopThread()) {
-            callExceptionHandler(context);
-        } else {
-            try {
-                callSoonThreadsafe(() -> callExceptionHandler(context));
-            } catch (IllegalStateException closed) {
-                defaultExceptionHandler(context);
-            }
-        }
+        LoopReports.fromAnyThread(this, context);
     }
 
     /** Turns debug mode on or off (see the class documentation). */

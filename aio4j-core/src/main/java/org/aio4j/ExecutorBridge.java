@@ -25,7 +25,7 @@ final class ExecutorBridge {
     <T> Future<T> run(Executor executor, Callable<T> fn) {
         Executor ex = executor != null ? executor : defaultExecutor();
         Future<T> f = new Future<>(loop);
-        loop.outsideWorkStarted();
+        loop.outsideWork(1);
         var vars = Context.capture();
         Runnable work = () -> {
             Object[] value = {null};
@@ -42,7 +42,7 @@ final class ExecutorBridge {
             Throwable x = failed[0];
             try {
                 loop.callSoonThreadsafe(() -> {
-                    loop.outsideWorkEnded();
+                    loop.outsideWork(-1);
                     if (!f.done()) {
                         if (x != null) {
                             f.setException(x);
@@ -58,7 +58,7 @@ final class ExecutorBridge {
         try {
             ex.execute(work);
         } catch (RejectedExecutionException e) {
-            loop.outsideWorkEnded();
+            loop.outsideWork(-1);
             f.setException(e);
         }
         return f;

@@ -41,4 +41,28 @@ final class LoopReports {
         }
     }
 
+    /** From any thread (garbage collection reports): through the loop's handler while the loop is open. */
+    static void fromAnyThread(EventLoop loop, ExceptionContext context) {
+        if (loop.isClosed()) {
+            logDefault(context);
+        } else if (loop.isLoopThread()) {
+            loop.callExceptionHandler(context);
+        } else {
+            try {
+                loop.callSoonThreadsafe(() -> loop.callExceptionHandler(context));
+            } catch (IllegalStateException closed) {
+                logDefault(context);
+            }
+        }
+    }
+
+    /** The loop closes: failures nobody retrieved, then tasks still pending. */
+    static void atClose(EventLoop loop, java.util.Set<UnretrievedReport> unretrieved, TaskRegistry tasks) {
+        for (UnretrievedReport r : new java.util.ArrayList<>(unretrieved)) {
+            r.reportAtClose();
+        }
+        tasks.forEach(t -> loop.callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!"
+                + " (the loop closed while it was still running; cancel and await tasks before closing, as"
+                + " Aio.run does)", null, t, null, t.getName())));
+    }
 }

@@ -273,7 +273,11 @@ final class Poller {
         inbox.clear();
     }
 
-    void close() throws IOException {
-        selector.close();
+    void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            System.getLogger("org.aio4j").log(System.Logger.Level.WARNING, "closing the event loop's selector failed", e);
+        }
     }
 }

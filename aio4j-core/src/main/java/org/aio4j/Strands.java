@@ -194,7 +194,7 @@ final class Strands {
             }
             if (!blockedInCall) {
                 blockedInCall = true;
-                loop.outsideWorkStarted();
+                loop.outsideWork(1);
             }
             if (loop.isDebug()) {
                 Debug.reportBlockingCall(this);
@@ -205,7 +205,7 @@ final class Strands {
             atAwait = true;
             if (blockedInCall) {
                 blockedInCall = false;
-                loop.outsideWorkEnded();
+                loop.outsideWork(-1);
             }
         }
 

@@ -43,8 +43,8 @@ final class TestHooks {
      * Shuffle mode: this iteration's callbacks in a random order. Items pushed at the head while it
      * runs (an eager task's first step) still run right after the item that pushed them.
      */
-    void runShuffled(EventLoop loop) {
-        Object[] batch = loop.takeBatch();
+    void runShuffled(EventLoop loop, ReadyQueue ready) {
+        Object[] batch = ready.takeBatch();
         for (int i = batch.length - 1; i > 0; i--) {
             int j = shuffle.nextInt(i + 1);
             Object t = batch[i];
@@ -55,9 +55,9 @@ final class TestHooks {
         try {
             for (Object item : batch) {
                 shuffledLeft--;
-                loop.runItem(item);
-                while (loop.batchLeft() > 0) {
-                    loop.runNext();
+                ready.runItem(loop, item);
+                while (ready.batchLeft() > 0) {
+                    ready.runNext(loop);
                 }
             }
         } finally {
