@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.aio4j.test.AioTest;
 
 /**
- * A failure crossing an await keeps its identity and gains the awaiting chain (DESIGN.md section 3):
+ * A failure crossing an await keeps its identity and gains the awaiting chain (docs/architecture.md, "Semantics"):
  * one suppressed "awaited by task" link per await it crosses, with the awaiting code's stack.
  * Runs on the aio4j-test kit: each test is the main task of a fresh loop on virtual time, and fails
  * if it leaves tasks, unretrieved failures or unawaited coroutines behind. The failures are caught

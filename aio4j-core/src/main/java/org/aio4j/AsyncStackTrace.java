@@ -3,7 +3,7 @@ package org.aio4j;
 import java.util.Arrays;
 
 /**
- * The awaiting chain of an exception (DESIGN.md section 3): when a failure crosses an {@code await}
+ * The awaiting chain of an exception (docs/architecture.md, "Semantics"): when a failure crosses an {@code await}
  * from another task or a future, the exception itself is rethrown unchanged, and one of these is
  * added to it as a suppressed exception, with the awaiting task's name and its stack at the await.
  * A stack trace then reads: where it failed, then "Suppressed: ... awaited by task 'main'" with

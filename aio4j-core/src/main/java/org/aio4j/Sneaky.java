@@ -2,7 +2,7 @@ package org.aio4j;
 
 /**
  * Rethrows any throwable unchanged, checked ones included: exceptions propagate through
- * {@code await} as they were thrown (DESIGN.md section 3), not wrapped.
+ * {@code await} as they were thrown (docs/architecture.md, "Semantics"), not wrapped.
  */
 final class Sneaky {
     private Sneaky() {

@@ -1,7 +1,7 @@
 package org.aio4j;
 
 /**
- * The strand SPI: how one task's code suspends and resumes. This is the one seam DESIGN.md section 1
+ * The strand SPI: how one task's code suspends and resumes. This is the one seam docs/architecture.md, "How a coroutine suspends"
  * asks for; a different suspension mechanism (a public custom-scheduler API in a later JDK, or
  * {@code jdk.internal.vm.Continuation}) is a new subclass in {@link Strands}, and nothing else
  * changes: the loop sees only {@link EventLoop#enqueue} of the strand's steps, {@link Task} sees

@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The two strand implementations and the choice between them (DESIGN.md section 1).
+ * The two strand implementations and the choice between them (docs/architecture.md, "How a coroutine suspends").
  *
  * LOOP_SCHEDULED: a virtual thread built by the JDK's package-private
  * {@code ThreadBuilders.VirtualThreadBuilder(Executor)}, with the loop as its scheduler. When the

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A blocking JDK call made by mistake inside a coroutine (DESIGN.md section 1): in LOOP_SCHEDULED
+ * A blocking JDK call made by mistake inside a coroutine (docs/architecture.md, "How a coroutine suspends"): in LOOP_SCHEDULED
  * mode it parks only its task; in PORTABLE mode it holds the loop, as in asyncio. Debug mode reports
  * it, and slow steps.
  */

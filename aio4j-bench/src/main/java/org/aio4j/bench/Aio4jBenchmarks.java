@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1) // JmhFigures passes the JVM flags (BenchMain.JVM_FLAGS, with the --add-opens of DESIGN.md)
+@Fork(1) // JmhFigures passes the JVM flags (BenchMain.JVM_FLAGS, with the --add-opens of docs/architecture.md)
 public class Aio4jBenchmarks {
     /*
      * Each invocation runs a whole scenario inside its own Aio.run (a new loop, a main task, the

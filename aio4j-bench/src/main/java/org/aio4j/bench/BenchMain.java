@@ -59,7 +59,7 @@ public final class BenchMain {
      * and heap limit are the same for aio4j, Kotlin and virtual threads.
      */
 
-    /** Flags of every JVM the harness starts: the strand flag of DESIGN.md section 1, and room. */
+    /** Flags of every JVM the harness starts: the strand flag of docs/architecture.md, "How a coroutine suspends", and room. */
     static final List<String> JVM_FLAGS =
             List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx8g");
 
