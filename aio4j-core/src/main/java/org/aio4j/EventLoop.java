@@ -145,6 +145,14 @@ public final class EventLoop {
     Context callbackContext;
 
     private EventLoop(Clock clock) {
+        this(clock, openSelector());
+    }
+
+    /**
+     * A loop that waits on {@code selector} instead of a native one: the seam that lets a JVM
+     * concurrency checker explore the inbox and wakeup protocol (it cannot see into a native select).
+     */
+    EventLoop(Clock clock, Selector selector) {
         this.clock = clock;
         this.virtualClock = clock instanceof VirtualClock vc ? vc : null;
         this.debug = Aio.debugDefault();
@@ -152,8 +160,12 @@ public final class EventLoop {
         // A loop-scheduled virtual thread needs a platform carrier; a loop created on a virtual thread
         // uses portable strands.
         this.loopScheduled = !Thread.currentThread().isVirtual() && Strands.MODE == StrandMode.LOOP_SCHEDULED;
+        this.selector = selector;
+    }
+
+    private static Selector openSelector() {
         try {
-            this.selector = Selector.open();
+            return Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the NIO selector the event loop waits on", e);
         }
