@@ -77,7 +77,7 @@ public final class EventLoop {
     }
 
     // ------------------------------------------------------------ any thread
-    private final Poller poller = new Poller();
+    private final Poller poller;
     private volatile LoopState state = LoopState.IDLE;
     private volatile boolean stopping;
     /** The thread that runs (or last ran, or created) the loop. */
@@ -105,6 +105,15 @@ public final class EventLoop {
     private TestHooks testHooks;
 
     private EventLoop(Clock clock) {
+        this(clock, Poller.openSelector());
+    }
+
+    /**
+     * A loop that waits on {@code selector} instead of a native one: the seam that lets a JVM
+     * concurrency checker explore the inbox and wakeup protocol (it cannot see into a native select).
+     */
+    EventLoop(Clock clock, java.nio.channels.Selector selector) {
+        this.poller = new Poller(selector);
         this.clock = clock;
         this.virtualClock = clock instanceof VirtualClock vc ? vc : null;
         this.debug = Debug.defaultEnabled();

@@ -52,9 +52,13 @@ final class Poller {
     /** Channels with a reader or a writer registered. */
     private int active;
 
-    Poller() {
+    Poller(Selector selector) {
+        this.selector = selector;
+    }
+
+    static Selector openSelector() {
         try {
-            this.selector = Selector.open();
+            return Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the NIO selector the event loop waits on", e);
         }
