@@ -71,11 +71,6 @@ public final class EventLoop {
 
     private static final ThreadLocal<EventLoop> RUNNING_LOOP = new ThreadLocal<>();
 
-    static {
-        org.aio4j.internal.LoopHooks.Installed.install(LoopHooksImpl.INSTANCE);
-        org.aio4j.internal.KernelAccess.Installed.install(KernelAccessImpl.INSTANCE);
-    }
-
     // ------------------------------------------------------------ any thread
     private final Poller poller;
     private volatile LoopState state = LoopState.IDLE;

@@ -10,6 +10,10 @@ import org.aio4j.lowlevel.Waker;
 final class KernelAccessImpl implements KernelAccess {
     static final KernelAccessImpl INSTANCE = new KernelAccessImpl();
 
+    static {
+        KernelAccess.Installed.install(INSTANCE);
+    }
+
     private KernelAccessImpl() {
     }
 

@@ -8,6 +8,10 @@ import org.aio4j.internal.LoopHooks;
 final class LoopHooksImpl implements LoopHooks {
     static final LoopHooksImpl INSTANCE = new LoopHooksImpl();
 
+    static {
+        LoopHooks.Installed.install(INSTANCE);
+    }
+
     private LoopHooksImpl() {
     }
 

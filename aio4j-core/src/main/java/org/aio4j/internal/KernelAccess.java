@@ -11,7 +11,7 @@ import org.aio4j.lowlevel.Waker;
 /**
  * The kernel operations behind {@code org.aio4j.lowlevel.Lowlevel}, reached across the package
  * boundary the way the JDK's own shared-secrets are: the kernel installs the one implementation when
- * {@link EventLoop} initialises. Not API. Every method is for the current task, on its loop thread.
+ * its class ({@code org.aio4j.KernelAccessImpl}) initialises. Not API. Every method is for the current task, on its loop thread.
  */
 public interface KernelAccess {
     /** The loop running here (or carrying the current task), or null. */
@@ -43,7 +43,7 @@ public interface KernelAccess {
         return Installed.get();
     }
 
-    /** Holder: the core installs its implementation when EventLoop initialises. */
+    /** Holder: the core's implementation installs itself when its class initialises. */
     final class Installed {
         private static volatile KernelAccess access;
 
@@ -61,7 +61,7 @@ public interface KernelAccess {
             KernelAccess a = access;
             if (a == null) {
                 try {
-                    Class.forName("org.aio4j.EventLoop", true, KernelAccess.class.getClassLoader());
+                    Class.forName("org.aio4j.KernelAccessImpl", true, KernelAccess.class.getClassLoader());
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("aio4j core classes are missing", e);
                 }

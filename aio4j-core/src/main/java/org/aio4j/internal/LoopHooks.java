@@ -37,7 +37,7 @@ public interface LoopHooks {
         return Installed.get();
     }
 
-    /** Holder: the core installs its implementation when EventLoop initialises. */
+    /** Holder: the core's implementation installs itself when its class initialises. */
     final class Installed {
         private static volatile LoopHooks hooks;
 
@@ -55,7 +55,7 @@ public interface LoopHooks {
             LoopHooks h = hooks;
             if (h == null) {
                 try {
-                    Class.forName("org.aio4j.EventLoop", true, LoopHooks.class.getClassLoader());
+                    Class.forName("org.aio4j.LoopHooksImpl", true, LoopHooks.class.getClassLoader());
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("aio4j core classes are missing", e);
                 }
