@@ -309,7 +309,8 @@ public final class EventLoop {
      * channel's previous reader. The channel must be open and non-blocking.
      *
      * @return the handle of the registration ({@link Handle#cancel()} removes it when it would next run)
-     * @throws IllegalArgumentException if the channel is closed or in blocking mode
+     * @throws IllegalArgumentException if the channel is closed, in blocking mode, or cannot be read from
+     *                                  (for {@code addWriter}: written to), as a pipe's sink cannot
      * @throws WrongThreadException from another thread while the loop runs
      */
     public Handle addReader(SelectableChannel channel, Runnable callback) {

@@ -167,6 +167,14 @@ final class Poller {
             throw new IllegalArgumentException(describe(ch) + " is in blocking mode: call"
                     + " configureBlocking(false) on it before registering it with the event loop");
         }
+        if (reader && (ch.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) == 0) {
+            throw new IllegalArgumentException(describe(ch) + " cannot be read from (it is write-only, as the"
+                    + " sink of a Pipe is): watch it for writability instead");
+        }
+        if (!reader && (ch.validOps() & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) == 0) {
+            throw new IllegalArgumentException(describe(ch) + " cannot be written to (it is read-only, as the"
+                    + " source of a Pipe or a server channel is): watch it for readability instead");
+        }
         SelectionKey key = ch.keyFor(selector);
         Registration r;
         if (key == null || !key.isValid()) {
