@@ -311,6 +311,8 @@ public final class EventLoop {
      * @return the handle of the registration ({@link Handle#cancel()} removes it when it would next run)
      * @throws IllegalArgumentException if the channel is closed, in blocking mode, or cannot be read from
      *                                  (for {@code addWriter}: written to), as a pipe's sink cannot
+     * @throws IllegalStateException if a task waits for the channel in {@code Lowlevel.waitReadable}
+     *                               ({@code waitWritable}): replacing its registration would strand it
      * @throws WrongThreadException from another thread while the loop runs
      */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
@@ -343,7 +345,15 @@ public final class EventLoop {
         if (channel == null) {
             throw new NullPointerException((reader ? "addReader" : "addWriter") + "(null, ...): pass the channel to watch");
         }
-        Handle h = new Handle(this, requireCallback(callback));
+        requireCallback(callback);
+        if (Readiness.isTaskWait(poller.get(channel, reader)) && channel.isOpen()) {
+            // Replacing the task's registration would leave it parked forever (Readiness's rule).
+            throw new IllegalStateException((reader ? "addReader" : "addWriter") + "(" + channel + "): a task is"
+                    + " waiting for it to become " + (reader ? "readable" : "writable") + " (Lowlevel.wait"
+                    + (reader ? "Readable" : "Writable") + "); replacing its registration would leave that task"
+                    + " parked forever: cancel the task, or call Lowlevel.notifyClosing(channel), first");
+        }
+        Handle h = new Handle(this, callback);
         Handle old = poller.add(channel, h, reader);
         if (old != null) {
             old.cancel();

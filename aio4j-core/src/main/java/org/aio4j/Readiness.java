@@ -43,6 +43,11 @@ final class Readiness {
         });
     }
 
+    /** Whether {@code h} is the registration of a task waiting in {@link #await} (not cancelled). */
+    static boolean isTaskWait(Handle h) {
+        return h != null && !h.cancelled && h.callback instanceof Waiter;
+    }
+
     /**
      * Wakes the tasks waiting for {@code channel} with a ClosedChannelException (wrapped unchecked) and
      * drops its reader and writer, before the channel is closed (trio's {@code notify_closing}).
