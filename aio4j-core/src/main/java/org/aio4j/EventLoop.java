@@ -273,7 +273,10 @@ public final class EventLoop {
      * channel's previous reader. The channel must be open and non-blocking.
      *
      * @return the handle of the registration ({@link Handle#cancel()} removes it when it would next run)
-     * @throws IllegalArgumentException if the channel is closed or in blocking mode
+     * @throws IllegalArgumentException if the channel is closed, in blocking mode, or cannot be read from
+     *                                  (for {@code addWriter}: written to), as a pipe's sink cannot
+     * @throws IllegalStateException if a task waits for the channel in {@code Lowlevel.waitReadable}
+     *                               ({@code waitWritable}): replacing its registration would strand it
      * @throws WrongThreadException from another thread while the loop runs
      */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
@@ -302,7 +305,15 @@ public final class EventLoop {
     Handle addReadiness(SelectableChannel channel, Runnable callback, boolean reader) {
         checkThread();
         checkOpen(reader ? "add a reader" : "add a writer");
-        return poller.add(channel, new Handle(this, requireCallback(callback)), reader);
+        requireCallback(callback);
+        if (channel != null && Readiness.isTaskWait(poller.get(channel, reader)) && channel.isOpen()) {
+            // Replacing the task's registration would leave it parked forever (Readiness's rule).
+            throw new IllegalStateException((reader ? "addReader" : "addWriter") + "(" + channel + "): a task is"
+                    + " waiting for it to become " + (reader ? "readable" : "writable") + " (Lowlevel.wait"
+                    + (reader ? "Readable" : "Writable") + "); replacing its registration would leave that task"
+                    + " parked forever: cancel the task, or call Lowlevel.notifyClosing(channel), first");
+        }
+        return poller.add(channel, new Handle(this, callback), reader);
     }
 
     Handle removeReadiness(SelectableChannel channel, boolean reader) {

@@ -36,7 +36,7 @@ final class KernelAccessImpl implements KernelAccess {
 
     @Override
     public <T> T park(Waker<T> waker, BooleanSupplier abort) {
-        Strand s = Strand.currentOrThrow("park");
+        Strand s = Strand.currentOrThrow("Lowlevel.park");
         if (!(waker instanceof ParkFuture<T> ticket)) {
             throw new IllegalArgumentException("park(" + waker + "): pass a Waker made by Lowlevel.newWaker()");
         }
@@ -53,7 +53,7 @@ final class KernelAccessImpl implements KernelAccess {
 
     @Override
     public boolean awaitUntil(Future<?> f, Deadline deadline) {
-        Strand s = Strand.currentOrThrow("awaitUntil");
+        Strand s = Strand.currentOrThrow("Lowlevel.awaitUntil");
         if (f == null || deadline == null) {
             throw new NullPointerException("awaitUntil(future, deadline): neither may be null (Deadline.NONE: no deadline)");
         }

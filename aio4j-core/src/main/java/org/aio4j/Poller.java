@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +36,12 @@ final class Poller {
      * neither callback is wanted, the interest set becomes 0. A cancelled key could not be registered
      * again before the next select(), and the channel's own close() cancels it anyway (its descriptor
      * is released at the next select, which is why poll() still selects when keys exist).
+     *
+     * A writer of a connecting socket is watched for OP_CONNECT, the only way NIO reports that socket
+     * writable. Once finishConnect() has run, NIO no longer reports OP_CONNECT for it, while the OS keeps
+     * reporting the socket writable: with OP_CONNECT still the interest, the writer would never run again
+     * and every select would return at once (a busy loop). So such keys are listed in `connecting`, and
+     * before each select those whose connection is no longer pending get OP_WRITE instead.
      */
 
     /** The callbacks of one channel. */
@@ -51,6 +58,8 @@ final class Poller {
     // ------------------------------------------------------------ loop thread only
     /** Channels with a reader or a writer registered. */
     private int active;
+    /** Keys whose interest is OP_CONNECT: switched to OP_WRITE once connected (see above). */
+    private final ArrayList<SelectionKey> connecting = new ArrayList<>(2);
 
     Poller(Selector selector) {
         this.selector = selector;
@@ -97,6 +106,9 @@ final class Poller {
      * the back of {@code ready}. Returns the number of channels that were ready.
      */
     int poll(long timeoutNanos, boolean stopping, ArrayDeque<Object> ready) {
+        if (!connecting.isEmpty()) {
+            refreshConnecting();
+        }
         try {
             int n;
             if (timeoutNanos == 0) {
@@ -174,6 +186,14 @@ final class Poller {
             throw new IllegalArgumentException(describe(ch) + " is in blocking mode: call"
                     + " configureBlocking(false) on it before registering it with the event loop");
         }
+        if (reader && (ch.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) == 0) {
+            throw new IllegalArgumentException(describe(ch) + " cannot be read from (it is write-only, as the"
+                    + " sink of a Pipe is): watch it for writability instead");
+        }
+        if (!reader && (ch.validOps() & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) == 0) {
+            throw new IllegalArgumentException(describe(ch) + " cannot be written to (it is read-only, as the"
+                    + " source of a Pipe or a server channel is): watch it for readability instead");
+        }
         SelectionKey key = ch.keyFor(selector);
         Registration r;
         if (key == null || !key.isValid()) {
@@ -245,7 +265,18 @@ final class Poller {
         updateInterest(key, r);
     }
 
-    private static void updateInterest(SelectionKey key, Registration r) {
+    /** Keys of sockets that were connecting and no longer are: their writer now waits for OP_WRITE. */
+    private void refreshConnecting() {
+        for (int i = connecting.size() - 1; i >= 0; i--) {
+            SelectionKey key = connecting.get(i);
+            if (!key.isValid() || !((SocketChannel) key.channel()).isConnectionPending()) {
+                connecting.remove(i);
+                updateInterest(key, (Registration) key.attachment());
+            }
+        }
+    }
+
+    private void updateInterest(SelectionKey key, Registration r) {
         if (!key.isValid()) {
             return; // closed meanwhile: the key is gone with the channel
         }
@@ -257,8 +288,14 @@ final class Poller {
         if (r.writer != null) {
             // A connecting socket reports writability as OP_CONNECT only (NIO): asyncio's sock_connect
             // waits for "writable" exactly then.
-            ops |= ch instanceof SocketChannel sc && sc.isConnectionPending()
-                    ? SelectionKey.OP_CONNECT : (ch.validOps() & SelectionKey.OP_WRITE);
+            if (ch instanceof SocketChannel sc && sc.isConnectionPending()) {
+                ops |= SelectionKey.OP_CONNECT;
+                if (!connecting.contains(key)) {
+                    connecting.add(key);
+                }
+            } else {
+                ops |= ch.validOps() & SelectionKey.OP_WRITE;
+            }
         }
         try {
             key.interestOps(ops);

@@ -25,7 +25,9 @@ final class Readiness {
             throw new NullPointerException(what + "(null): pass the channel to wait for");
         }
         Handle existing = loop.readinessHandle(channel, reader);
-        if (existing != null && !existing.cancelled) {
+        // A channel closed while registered still has its key (until the next select): it is refused as
+        // closed below, not as busy.
+        if (existing != null && !existing.cancelled && channel.isOpen()) {
             throw new IllegalStateException(what + ": another task or callback is already waiting for " + channel
                     + " to become " + (reader ? "readable" : "writable") + "; one waiter per channel and direction"
                     + " (two readers of one socket would steal each other's data)");
@@ -39,6 +41,14 @@ final class Readiness {
             w.unregister();
             return true;
         });
+        // Ready and cancelled in the same iteration: asyncio delivers the cancellation now, as sleep
+        // does (the readiness is not lost: the channel is still ready for the next wait).
+        s.task.checkpointIfCancelled();
+    }
+
+    /** Whether {@code h} is the registration of a task waiting in {@link #await} (not cancelled). */
+    static boolean isTaskWait(Handle h) {
+        return h != null && !h.cancelled && h.callback instanceof Waiter;
     }
 
     /**

@@ -52,11 +52,15 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
         return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Strand s ? s : null;
     }
 
-    /** The strand running on this thread; {@code what} names the API call refused outside a coroutine. */
+    /**
+     * The strand running on this thread; {@code what} names the API call refused outside a coroutine:
+     * a method of {@code Aio} ("sleep"), or one qualified by its class ("Lowlevel.park").
+     */
     static Strand currentOrThrow(String what) {
         Strand s = current();
         if (s == null) {
-            throw new IllegalStateException("Aio." + what + "(...) was called outside a coroutine (Python:"
+            String call = Character.isUpperCase(what.charAt(0)) ? what : "Aio." + what;
+            throw new IllegalStateException(call + "(...) was called outside a coroutine (Python:"
                     + " 'await' outside async function). Call it from a body passed to Aio.async(...) that runs"
                     + " as a task or is awaited by one; from plain code start one with Aio.run(coro)");
         }

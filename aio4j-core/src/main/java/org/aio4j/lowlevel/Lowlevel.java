@@ -106,7 +106,8 @@ public final class Lowlevel {
      * is waiting to be accepted). One waiter per channel and direction. Cancellation removes the
      * registration. The channel must be open and non-blocking.
      *
-     * @throws IllegalArgumentException if the channel is closed or in blocking mode
+     * @throws IllegalArgumentException if the channel is closed, in blocking mode, or cannot be read from
+     *                                  (for {@code waitWritable}: written to)
      * @throws IllegalStateException if another task or callback is already waiting for it to be readable
      * @throws java.io.UncheckedIOException with a {@link java.nio.channels.ClosedChannelException}
      *                                      cause, if {@link #notifyClosing} was called meanwhile
