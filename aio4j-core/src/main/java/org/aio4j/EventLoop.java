@@ -404,7 +404,7 @@ public final class EventLoop {
                 || (testHooks != null && testHooks.shuffledLeft > 0)) {
             return true;
         }
-        return timers.due(clock.nanoTime()) || poller.hasActive();
+        return timers.due(clock) || poller.hasActive();
     }
 
     /** A coroutine was made while this loop runs: watch it for "never awaited" after this batch. */
@@ -606,7 +606,7 @@ public final class EventLoop {
         // 2. Wait for I/O, as long as nothing needs running.
         timers.purgeIfWorthIt();
         if (testHooks != null) {
-            testHooks.releaseIdleWaiters(ready.isEmpty() && poller.inboxEmpty() && !timers.due(clock.nanoTime()));
+            testHooks.releaseIdleWaiters(ready.isEmpty() && poller.inboxEmpty() && !timers.due(clock));
         }
         TimerHandle next = timers.peek();
         boolean mayJump = false;

@@ -52,10 +52,10 @@ final class TimerQueue {
         return h;
     }
 
-    /** Whether a live timer is due at {@code now}. */
-    boolean due(long now) {
+    /** Whether a live timer is due now on {@code clock}; reads the clock only if there is a timer. */
+    boolean due(Clock clock) {
         TimerHandle h = peek();
-        return h != null && h.deadline - now <= 0;
+        return h != null && h.deadline - clock.nanoTime() <= 0;
     }
 
     /** Moves every live timer due at {@code now} to {@code ready}, in deadline order. */
