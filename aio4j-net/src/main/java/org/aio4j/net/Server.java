@@ -1,0 +1,339 @@
+package org.aio4j.net;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.aio4j.Aio;
+import org.aio4j.CancelledError;
+import org.aio4j.EventLoop;
+import org.aio4j.ExceptionContext;
+import org.aio4j.Future;
+
+/**
+ * A listening server (asyncio's {@code Server}): one or more listening sockets, each accepted
+ * connection given a new protocol from the factory and a transport. Made by
+ * {@link Net#createServer}, {@link Net#createUnixServer}, {@link Streams#startServer} and
+ * {@link Streams#startUnixServer}.
+ *
+ * <h2>Lifecycle</h2>
+ * Created (listening, not accepting; only with {@code startServing = false}) → serving
+ * ({@link #startServing}, {@link #serveForever}) → closed ({@link #close}). Closing stops accepting
+ * and closes the listening sockets; connections already accepted go on until they end, or until
+ * {@link #closeClients} / {@link #abortClients}. {@link #waitClosed} waits for both. The safe shutdown
+ * is {@code close(); closeClients(); waitClosed()} (bounded by a timeout if a client may not finish).
+ *
+ * <h2>Faults</h2>
+ * A server survives its clients: a failing protocol factory or a failing handler is reported to the
+ * loop's exception handler and ends only that connection. When the process runs out of file
+ * descriptors, accepting pauses for a second (the pending connections stay in the listen queue) and
+ * the condition is reported once; the listening sockets stay open.
+ *
+ * <h2>Threads</h2>
+ * The loop thread of the loop that made it; {@link #close} and the other non-waiting methods also
+ * from its callbacks.
+ */
+public final class Server implements AutoCloseable {
+    /*
+     * Lifecycle: LISTENING --startServing--> SERVING --close--> CLOSED; LISTENING --close--> CLOSED.
+     *
+     * Accept: at most `backlog` accepts per readable event (NET-PITFALLS V2), so one busy listener
+     * cannot starve the loop. EMFILE/ENFILE: the pending connection stays queued and the listener
+     * stays readable, so accepting again at once would spin; instead the readers come off for
+     * ACCEPT_RETRY_DELAY (asyncio's 1 s) and the listener is kept.
+     *
+     * waitClosed() completes only on a later loop iteration than the close of the last socket:
+     * the selector releases a closed channel's descriptor in its next select, which runs before that
+     * iteration's callbacks (V3), so the port can be bound again when waitClosed() returns.
+     */
+    private enum State { LISTENING, SERVING, CLOSED }
+
+    private static final double ACCEPT_RETRY_DELAY = 1.0;
+
+    // loop thread only
+    private final EventLoop loop;
+    private final List<ServerSocketChannel> listeners;
+    private final Supplier<? extends BaseProtocol> factory;
+    private final int backlog;
+    private final UnixPaths.Bound unixPath;
+    private final Set<SocketTransport> clients = new LinkedHashSet<>();
+    private final List<Future<Void>> closedWaiters = new ArrayList<>();
+    private State state = State.LISTENING;
+    private boolean acceptPaused;
+    private boolean reportedExhaustion;
+    private Future<Void> servingForever;
+    /** Whether the descriptors of the closed listeners were released (see the implementation note). */
+    private boolean released;
+    private boolean wakeScheduled;
+
+    Server(EventLoop loop, List<ServerSocketChannel> listeners, Supplier<? extends BaseProtocol> factory,
+           int backlog, UnixPaths.Bound unixPath) {
+        this.loop = loop;
+        this.listeners = List.copyOf(listeners);
+        this.factory = factory;
+        this.backlog = backlog;
+        this.unixPath = unixPath;
+    }
+
+    /** The loop this server runs on. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Starts accepting connections; does nothing if it already does. @throws IllegalStateException if closed */
+    public void startServing() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("startServing() on a closed server: make a new one");
+        }
+        if (state == State.SERVING) {
+            return;
+        }
+        state = State.SERVING;
+        addReaders();
+    }
+
+    /** Whether it is accepting connections. */
+    public boolean isServing() {
+        return state == State.SERVING;
+    }
+
+    /**
+     * Starts serving and waits until the calling task is cancelled; then closes the server, waits
+     * for it to close ({@link #waitClosed}) and rethrows the cancellation.
+     *
+     * @throws IllegalStateException if the server is closed, or another task is in serveForever
+     */
+    public void serveForever() {
+        if (servingForever != null) {
+            throw new IllegalStateException("serveForever() is already running on " + this + " in another task");
+        }
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("serveForever() on a closed server: make a new one");
+        }
+        startServing();
+        servingForever = loop.createFuture();
+        try {
+            Aio.await(servingForever);
+        } catch (CancelledError e) {
+            try {
+                close();
+                waitClosed();
+            } finally {
+                servingForever = null;
+            }
+            throw e;
+        }
+    }
+
+    /** The listening sockets; empty once closed. */
+    public List<ServerSocketChannel> sockets() {
+        return state == State.CLOSED ? List.of() : listeners;
+    }
+
+    /**
+     * Stops accepting and closes the listening sockets (a Unix socket's file is removed if this
+     * server made it). Connections already accepted stay open. Idempotent; never suspends.
+     */
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasServing = state == State.SERVING;
+        state = State.CLOSED;
+        for (ServerSocketChannel l : listeners) {
+            if (wasServing && !acceptPaused) {
+                loop.removeReader(l);
+            }
+            try {
+                l.close();
+            } catch (IOException e) {
+                report("closing listening socket " + l + " failed", e);
+            }
+        }
+        if (unixPath != null) {
+            unixPath.unlinkIfOurs();
+        }
+        if (servingForever != null && !servingForever.done()) {
+            servingForever.cancel();
+        }
+        maybeWakeClosedWaiters();
+    }
+
+    /** Closes every accepted connection gracefully (queued bytes are sent first): asyncio 3.13's {@code close_clients}. */
+    public void closeClients() {
+        for (SocketTransport t : List.copyOf(clients)) {
+            t.close();
+        }
+    }
+
+    /** Aborts every accepted connection: asyncio 3.13's {@code abort_clients}. */
+    public void abortClients() {
+        for (SocketTransport t : List.copyOf(clients)) {
+            t.abort();
+        }
+    }
+
+    /** The number of accepted connections not yet closed. */
+    public int activeConnections() {
+        return clients.size();
+    }
+
+    /**
+     * Waits until the server is closed and every accepted connection has ended (asyncio 3.12+). Returns
+     * at once if that is so already.
+     *
+     * @throws IllegalStateException outside a coroutine
+     */
+    public void waitClosed() {
+        if (state == State.CLOSED && clients.isEmpty() && released) {
+            return;
+        }
+        Future<Void> f = loop.createFuture();
+        closedWaiters.add(f);
+        maybeWakeClosedWaiters();
+        try {
+            Aio.await(f);
+        } finally {
+            closedWaiters.remove(f);
+        }
+    }
+
+    private void maybeWakeClosedWaiters() {
+        if (state != State.CLOSED || !clients.isEmpty() || wakeScheduled) {
+            return;
+        }
+        wakeScheduled = true;
+        loop.callSoon(() -> {
+            wakeScheduled = false;
+            if (!clients.isEmpty()) {
+                return;
+            }
+            released = true;
+            for (Future<Void> f : List.copyOf(closedWaiters)) {
+                if (!f.done()) {
+                    f.setResult(null);
+                }
+            }
+        });
+    }
+
+    // ================================================================ accepting
+
+    private void addReaders() {
+        for (ServerSocketChannel l : listeners) {
+            loop.addReader(l, () -> acceptReady(l));
+        }
+    }
+
+    private void acceptReady(ServerSocketChannel listener) {
+        for (int i = 0; i < backlog && state == State.SERVING && !acceptPaused; i++) {
+            SocketChannel c;
+            try {
+                c = listener.accept();
+            } catch (IOException e) {
+                if (isExhaustion(e)) {
+                    pauseAccepting(e);
+                    return;
+                }
+                continue; // the client gave up before we accepted (ECONNABORTED): skip it
+            }
+            if (c == null) {
+                return;
+            }
+            accepted(c);
+        }
+    }
+
+    private void accepted(SocketChannel c) {
+        BaseProtocol p;
+        try {
+            c.configureBlocking(false);
+            p = factory.get();
+            if (p == null) {
+                throw new NullPointerException("the protocol factory returned null: return a new protocol per connection");
+            }
+        } catch (Throwable t) {
+            report("the protocol factory of " + this + " failed; the connection was closed", t);
+            closeQuietly(c);
+            if (t instanceof VirtualMachineError err) {
+                throw err;
+            }
+            return;
+        }
+        SocketTransport t;
+        try {
+            t = new SocketTransport(loop, c, p, this);
+        } catch (IllegalArgumentException bad) {
+            report("the protocol factory of " + this + " made an unusable protocol; the connection was closed", bad);
+            closeQuietly(c);
+            return;
+        }
+        t.start(null);
+    }
+
+    private static boolean isExhaustion(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Too many open files") || m.contains("No buffer space") || m.contains("Cannot allocate memory")
+                || m.contains("file table overflow");
+    }
+
+    private void pauseAccepting(IOException cause) {
+        acceptPaused = true;
+        for (ServerSocketChannel l : listeners) {
+            loop.removeReader(l);
+        }
+        if (!reportedExhaustion) {
+            reportedExhaustion = true;
+            report("accept() on " + this + " failed (" + cause.getMessage() + "): not accepting for "
+                    + ACCEPT_RETRY_DELAY + " s; pending connections stay queued (raise the descriptor limit,"
+                    + " ulimit -n, or serve fewer clients)", cause);
+        }
+        loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+            acceptPaused = false;
+            if (state == State.SERVING) {
+                addReaders();
+            }
+        });
+    }
+
+    // ================================================================ connections
+
+    void attach(SocketTransport t) {
+        clients.add(t);
+    }
+
+    void detach(SocketTransport t) {
+        clients.remove(t);
+        maybeWakeClosedWaiters();
+    }
+
+    private void report(String message, Throwable t) {
+        loop.callExceptionHandler(ExceptionContext.of(message, t));
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing more to do for a connection we are dropping
+        }
+    }
+
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (ServerSocketChannel l : listeners) {
+            try {
+                names.add(String.valueOf(l.getLocalAddress()));
+            } catch (IOException | RuntimeException e) {
+                names.add("closed");
+            }
+        }
+        return "Server" + names + "[" + state.name().toLowerCase(java.util.Locale.ROOT) + ", " + clients.size() + " connections]";
+    }
+}
