@@ -212,7 +212,7 @@ public final class Net {
         checkPort(port, true);
         List<InetSocketAddress> addresses;
         if (host == null || host.isEmpty()) {
-            addresses = List.of(new InetSocketAddress(port));
+            addresses = List.of(new InetSocketAddress(wildcard(), port));
         } else {
             Set<InetSocketAddress> unique = new LinkedHashSet<>(getaddrinfo(host, port));
             addresses = List.copyOf(unique);
@@ -364,6 +364,20 @@ public final class Net {
             }
         }
         return dots == 3;
+    }
+
+    /**
+     * "Every interface": {@code ::} where the JDK can open IPv6 sockets (a dual-stack socket also
+     * takes IPv4, NET-PITFALLS V4), else {@code 0.0.0.0}. Not {@code new InetSocketAddress(port)}: its
+     * wildcard is 0.0.0.0 unless java.net.preferIPv6Addresses is set, and an INET socket bound there
+     * refuses IPv6 clients.
+     */
+    private static InetAddress wildcard() throws IOException {
+        try (ServerSocketChannel probe = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (UnsupportedOperationException | IOException noIpv6) {
+            return InetAddress.getByAddress(new byte[4]);
+        }
     }
 
     private static ProtocolFamily family(InetAddress a) {

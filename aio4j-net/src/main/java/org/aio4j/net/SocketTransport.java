@@ -96,25 +96,30 @@ final class SocketTransport implements Transport {
      */
     void start(Future<Void> waiter) {
         loop.callSoon(() -> {
-            if (state == State.OPEN) {
-                try {
-                    protocol.connectionMade(this);
-                } catch (Throwable t) {
-                    fatal(t, "protocol.connectionMade() failed");
-                    if (waiter != null && !waiter.done()) {
-                        waiter.setException(t);
-                    }
-                    return;
-                }
-            }
-            started = true;
-            updateReader();
-            if (waiter != null && !waiter.done()) {
-                if (state == State.OPEN || state == State.CLOSING) {
-                    waiter.setResult(null);
-                } else {
+            if (state != State.OPEN) {
+                // closed or aborted before it started (closeClients right after the accept): the
+                // protocol hears nothing and the socket is closed already
+                started = true;
+                if (waiter != null && !waiter.done()) {
                     waiter.setException(new ConnectionResetError("the connection was closed before it was made"));
                 }
+                return;
+            }
+            // From here on the connection counts as made: a close() or a failure inside
+            // connectionMade itself is followed by connectionLost, exactly once (T1).
+            started = true;
+            try {
+                protocol.connectionMade(this);
+            } catch (Throwable t) {
+                fatal(t, "protocol.connectionMade() failed");
+                if (waiter != null && !waiter.done()) {
+                    waiter.setException(t);
+                }
+                return;
+            }
+            updateReader();
+            if (waiter != null && !waiter.done()) {
+                waiter.setResult(null); // as asyncio, also if connectionMade closed the transport
             }
         });
     }
@@ -396,17 +401,19 @@ final class SocketTransport implements Transport {
             return;
         }
         consumed(n);
-        if (queue.isEmpty()) {
+        // resumeWriting may write (the queue fills again), close or abort: decide after it ran (T1, T5)
+        maybeResumeProtocol();
+        if (!queue.isEmpty() || state == State.LOST || state == State.CLOSED) {
+            return;
+        }
+        if (writerOn) {
             loop.removeWriter(channel);
             writerOn = false;
-            maybeResumeProtocol();
-            if (state == State.CLOSING) {
-                lose(null);
-            } else if (eofRequested && state == State.OPEN) {
-                shutdownOutput();
-            }
-        } else {
-            maybeResumeProtocol();
+        }
+        if (state == State.CLOSING) {
+            lose(null);
+        } else if (eofRequested) {
+            shutdownOutput();
         }
     }
 

@@ -1,0 +1,302 @@
+package org.aio4j.net;
+
+import static org.aio4j.net.NetTesting.captureReports;
+import static org.aio4j.net.NetTesting.idle;
+import static org.aio4j.net.NetTesting.loopback;
+import static org.aio4j.net.NetTesting.run;
+import static org.aio4j.net.NetTesting.until;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.aio4j.Aio;
+import org.aio4j.TimeoutError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link Net}: connecting, listening and names, on real loopback sockets (IPv4 and IPv6). */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class NetTest {
+
+    private static int freePort() throws IOException {
+        try (ServerSocketChannel l = ServerSocketChannel.open()) {
+            l.bind(loopback(0));
+            return ((InetSocketAddress) l.getLocalAddress()).getPort();
+        }
+    }
+
+    private static int port(ServerSocketChannel l) throws IOException {
+        return ((InetSocketAddress) l.getLocalAddress()).getPort();
+    }
+
+    // ================================================================ connecting
+
+    @Test
+    void connectingToAClosedPortThrowsConnectExceptionNamingTheAddress() {
+        int before = FdCount.now();
+        run(() -> {
+            int port = freePort();
+            assertThatThrownBy(() -> Net.createConnection(Recorder::new, "127.0.0.1", port))
+                    .isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("refused");
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    @Test
+    void aConnectThatHangsFailsWithTimeoutErrorAfterTheConnectTimeout() {
+        int before = FdCount.now();
+        run(() -> {
+            // A listener that never accepts, its backlog full: the kernel drops further SYNs, so a
+            // connect neither succeeds nor fails (loopback, no unroutable address needed).
+            List<SocketChannel> fillers = new ArrayList<>();
+            try (ServerSocketChannel l = ServerSocketChannel.open()) {
+                l.bind(loopback(0), 1);
+                for (int i = 0; i < 8; i++) {
+                    SocketChannel c = SocketChannel.open();
+                    c.configureBlocking(false);
+                    c.connect(l.getLocalAddress());
+                    fillers.add(c);
+                }
+                double start = Aio.runningLoop().time();
+                assertThatThrownBy(() -> Net.createConnection(Recorder::new, "127.0.0.1", port(l),
+                        ConnectOptions.DEFAULT.withConnectTimeout(0.3))).isInstanceOf(TimeoutError.class);
+                assertThat(Aio.runningLoop().time() - start).isBetween(0.25, 3.0);
+            } finally {
+                for (SocketChannel c : fillers) {
+                    c.close();
+                }
+            }
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    @Test
+    void connectOptionsRejectAConnectTimeoutThatIsNotPositive() {
+        assertThatThrownBy(() -> ConnectOptions.DEFAULT.withConnectTimeout(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConnectOptions.DEFAULT.withConnectTimeout(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void createConnectionTriesEveryResolvedAddressUntilOneAccepts() {
+        run(() -> {
+            try (ServerSocketChannel v4 = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+                v4.bind(new InetSocketAddress(TestResolverProvider.v4(), 0));
+                // ::1 comes first and refuses (nothing listens there on this port)
+                Connection<Recorder> c = Net.createConnection(Recorder::new, TestResolverProvider.V6_FIRST, port(v4));
+                assertThat(((InetSocketAddress) c.transport().getExtraInfo("peername")).getAddress())
+                        .isInstanceOf(Inet4Address.class);
+                c.transport().close();
+            }
+            try (ServerSocketChannel v6 = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+                v6.bind(new InetSocketAddress(TestResolverProvider.v6(), 0));
+                Connection<Recorder> c = Net.createConnection(Recorder::new, TestResolverProvider.V4_FIRST, port(v6));
+                assertThat(((InetSocketAddress) c.transport().getExtraInfo("peername")).getAddress())
+                        .isInstanceOf(Inet6Address.class);
+                c.transport().close();
+            }
+        });
+    }
+
+    @Test
+    void whenEveryAddressRefusesTheFirstErrorIsThrownWithTheOthersSuppressed() {
+        int before = FdCount.now();
+        run(() -> {
+            int port = freePort();
+            assertThatThrownBy(() -> Net.createConnection(Recorder::new, TestResolverProvider.V6_FIRST, port))
+                    .isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("[" + TestResolverProvider.v6().getHostAddress() + "]:" + port)
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                            .satisfies(s -> assertThat(s).hasMessageContaining("127.0.0.1:" + port)));
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    @Test
+    void createConnectionBindsTheLocalAddress() {
+        run(() -> {
+            try (ServerSocketChannel l = ServerSocketChannel.open()) {
+                l.bind(loopback(0));
+                int local = freePort();
+                Connection<Recorder> c = Net.createConnection(Recorder::new, "127.0.0.1", port(l),
+                        ConnectOptions.DEFAULT.withLocalAddr(loopback(local)));
+                assertThat(((InetSocketAddress) c.transport().getExtraInfo("sockname")).getPort()).isEqualTo(local);
+                c.transport().close();
+            }
+        });
+    }
+
+    @Test
+    void aCancelledConnectClosesItsSocket() {
+        int before = FdCount.now();
+        run(() -> {
+            try (ServerSocketChannel l = ServerSocketChannel.open()) {
+                l.bind(loopback(0), 1);
+                List<SocketChannel> fillers = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    SocketChannel c = SocketChannel.open();
+                    c.configureBlocking(false);
+                    c.connect(l.getLocalAddress());
+                    fillers.add(c);
+                }
+                var task = Aio.createTask(Aio.async(() -> Net.createConnection(Recorder::new, "127.0.0.1", port(l))));
+                idle(0.05);
+                task.cancel();
+                assertThatThrownBy(() -> Aio.await(task)).isInstanceOf(org.aio4j.CancelledError.class);
+                for (SocketChannel c : fillers) {
+                    c.close();
+                }
+            }
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    @Test
+    void portsOutsideTheRangeAndCallsOutsideACoroutineAreRejected() {
+        assertThatThrownBy(() -> Net.createConnection(Recorder::new, "127.0.0.1", 80))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a coroutine");
+        run(() -> {
+            assertThatThrownBy(() -> Net.createConnection(Recorder::new, "127.0.0.1", 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..65535");
+            assertThatThrownBy(() -> Net.createServer(Recorder::new, "127.0.0.1", 65536))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..65535");
+        });
+    }
+
+    // ================================================================ serving
+
+    @Test
+    void aServerOnTheNullHostAcceptsIPv4AndIPv6OnOnePort() {
+        run(() -> {
+            List<Recorder> made = new ArrayList<>();
+            Server s = Net.createServer(() -> {
+                Recorder r = new Recorder();
+                made.add(r);
+                return r;
+            }, null, 0);
+            assertThat(s.sockets()).hasSize(1);
+            int port = port(s.sockets().get(0));
+            Connection<Recorder> a = Net.createConnection(Recorder::new, "127.0.0.1", port);
+            Connection<Recorder> b = Net.createConnection(Recorder::new, "::1", port);
+            until("both accepted", () -> made.size() == 2 && made.stream().allMatch(r -> r.made == 1));
+            a.transport().close();
+            b.transport().close();
+            s.close();
+            s.closeClients();
+            s.waitClosed();
+        });
+    }
+
+    @Test
+    void portZeroOnAHostWithSeveralAddressesListensOnOnePort() {
+        run(() -> {
+            Server s = Net.createServer(Recorder::new, TestResolverProvider.V4_FIRST, 0);
+            assertThat(s.sockets()).hasSize(2);
+            int p0 = port(s.sockets().get(0));
+            assertThat(port(s.sockets().get(1))).isEqualTo(p0);
+            Net.createConnection(Recorder::new, "127.0.0.1", p0).transport().close();
+            Net.createConnection(Recorder::new, "::1", p0).transport().close();
+            s.close();
+            s.closeClients();
+            s.waitClosed();
+        });
+    }
+
+    @Test
+    void anAddressInUseIsABindExceptionNamingItAndNoSocketIsLeft() {
+        int before = FdCount.now();
+        run(() -> {
+            try (ServerSocketChannel taken = ServerSocketChannel.open()) {
+                taken.bind(loopback(0));
+                int port = port(taken);
+                assertThatThrownBy(() -> Net.createServer(Recorder::new, "127.0.0.1", port))
+                        .isInstanceOf(BindException.class).hasMessageContaining("127.0.0.1:" + port);
+            }
+            // the second of two addresses in use: the first, already bound, is closed again
+            try (ServerSocketChannel taken6 = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+                taken6.bind(new InetSocketAddress(TestResolverProvider.v6(), 0));
+                int port = port(taken6);
+                assertThatThrownBy(() -> Net.createServer(Recorder::new, TestResolverProvider.V4_FIRST, port))
+                        .isInstanceOf(BindException.class).hasMessageContaining("[" + TestResolverProvider.v6().getHostAddress() + "]:" + port);
+                Server again = Net.createServer(Recorder::new, "127.0.0.1", port); // was released
+                again.close();
+                again.waitClosed();
+            }
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    @Test
+    void connectAcceptedServesASocketAcceptedElsewhere() {
+        run(() -> {
+            try (ServerSocketChannel l = ServerSocketChannel.open()) {
+                l.bind(loopback(0));
+                SocketChannel client = SocketChannel.open(l.getLocalAddress());
+                SocketChannel accepted = l.accept(); // blocking mode: connectAccepted switches it
+                Peer peer = new Peer(client);
+                Connection<Recorder> c = Net.connectAccepted(Recorder::new, accepted);
+                assertThat(accepted.isBlocking()).isFalse();
+                assertThat(c.protocol().made).isEqualTo(1);
+                peer.send("ping");
+                until("data", () -> c.protocol().text().equals("ping"));
+                c.transport().write("pong".getBytes());
+                assertThat(peer.readUntil(4)).asString().isEqualTo("pong");
+                c.transport().close();
+                peer.close();
+            }
+            SocketChannel unconnected = SocketChannel.open();
+            assertThatThrownBy(() -> Net.connectAccepted(Recorder::new, unconnected))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not connected");
+            unconnected.close();
+        });
+    }
+
+    @Test
+    void aProtocolFactoryThatThrowsFailsCreateConnectionAndClosesTheSocket() {
+        int before = FdCount.now();
+        run(() -> {
+            try (ServerSocketChannel l = ServerSocketChannel.open()) {
+                l.bind(loopback(0));
+                assertThatThrownBy(() -> Net.createConnection(() -> {
+                    throw new IllegalStateException("no protocol");
+                }, "127.0.0.1", port(l))).hasMessage("no protocol");
+                assertThatThrownBy(() -> Net.createConnection(() -> null, "127.0.0.1", port(l)))
+                        .isInstanceOf(NullPointerException.class).hasMessageContaining("factory returned null");
+                l.accept().close();
+                l.accept().close();
+            }
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    // ================================================================ names
+
+    @Test
+    void getaddrinfoParsesLiteralsAndResolvesNames() {
+        run(() -> {
+            assertThat(Net.getaddrinfo("127.0.0.1", 80)).containsExactly(new InetSocketAddress("127.0.0.1", 80));
+            assertThat(Net.getaddrinfo("::1", 443)).singleElement()
+                    .satisfies(a -> assertThat(a.getAddress()).isInstanceOf(Inet6Address.class));
+            assertThat(Net.getaddrinfo(TestResolverProvider.V6_FIRST, 7)).hasSize(2);
+            assertThat(Net.getaddrinfo("localhost", 7)).isNotEmpty();
+            assertThatThrownBy(() -> Net.getaddrinfo("no-such-host.invalid", 80))
+                    .isInstanceOf(java.net.UnknownHostException.class);
+            assertThat(Net.getnameinfo(new InetSocketAddress("127.0.0.1", 80))).isNotEmpty();
+            assertThat(Net.isLiteral("10.0.0.1")).isTrue();
+            assertThat(Net.isLiteral("1.2.3")).isFalse();
+            assertThat(captureReports()).isEmpty();
+        });
+    }
+}
