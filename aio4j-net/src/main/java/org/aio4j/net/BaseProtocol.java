@@ -16,7 +16,10 @@ package org.aio4j.net;
  *   <li>A callback may call any transport method, including {@code close} and {@code abort}: the
  *       transport re-checks its state after every callback.</li>
  *   <li>A callback that throws is reported to the loop's exception handler and the connection is
- *       aborted ({@code connectionLost} gets the exception).</li>
+ *       aborted ({@code connectionLost} gets the exception; a {@code connectionMade} that throws
+ *       also fails {@code Net.createConnection} with it). Exceptions: {@code pauseWriting} and
+ *       {@code resumeWriting} failures are only reported, as in asyncio, and a failing
+ *       {@code connectionLost} is reported (the socket is closed anyway).</li>
  * </ul>
  */
 public interface BaseProtocol {

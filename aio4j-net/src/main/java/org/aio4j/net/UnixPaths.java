@@ -39,7 +39,7 @@ final class UnixPaths {
         return UnixDomainSocketAddress.of(path);
     }
 
-    /** Removes a stale socket file at {@code path}; throws if a live server answers there. Blocking (a local probe). */
+    /** Removes a stale socket file at {@code path}; throws if a live server answers there (a non-blocking local probe). */
     static void removeStale(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -47,12 +47,25 @@ final class UnixPaths {
         if (!isSocket(path)) {
             return; // not ours to remove: bind() will report the address in use
         }
+        boolean refused;
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            throw new BindException("cannot listen on " + path + ": another server is listening there");
-        } catch (java.net.ConnectException refused) {
-            Files.deleteIfExists(path); // nobody listens: a leftover of a server that died
+            // Non-blocking: a live server whose backlog is full makes a blocking connect wait, and a
+            // non-blocking one fail with EAGAIN; both mean someone listens there.
+            probe.configureBlocking(false);
+            try {
+                probe.connect(UnixDomainSocketAddress.of(path));
+                refused = false; // connected (or pending): a server answered
+            } catch (java.net.ConnectException e) {
+                refused = true; // nobody listens: a leftover of a server that died
+            } catch (java.net.SocketException e) {
+                refused = false; // EAGAIN (backlog full), EACCES, ...: not provably stale, leave it
+            }
         }
+        if (!refused) {
+            throw new BindException("cannot listen on " + path + ": another server is listening there"
+                    + " (or its socket file cannot be probed): stop it or choose another path");
+        }
+        Files.deleteIfExists(path);
     }
 
     private static boolean isSocket(Path path) {

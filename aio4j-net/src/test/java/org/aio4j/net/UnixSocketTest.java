@@ -126,6 +126,36 @@ class UnixSocketTest {
     }
 
     @Test
+    void aLiveServerWithAFullBacklogIsRefusedWithoutHangingTheLoop() {
+        Path path = dir.resolve("busy.sock");
+        run(() -> {
+            java.util.List<SocketChannel> fillers = new java.util.ArrayList<>();
+            try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                live.bind(UnixDomainSocketAddress.of(path), 1);
+                for (int i = 0; i < 4; i++) {
+                    SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    c.configureBlocking(false);
+                    try {
+                        c.connect(UnixDomainSocketAddress.of(path));
+                    } catch (IOException full) {
+                        // the backlog is full: that is the point
+                    }
+                    fillers.add(c);
+                }
+                org.aio4j.Task<Void> ticker = org.aio4j.Aio.createTask(org.aio4j.Aio.async(() -> NetTesting.idle(0.01)));
+                assertThatThrownBy(() -> org.aio4j.Aio.timeout(2.0, () -> Net.createUnixServer(Echo::new, path)))
+                        .isInstanceOf(BindException.class).hasMessageContaining("listening");
+                org.aio4j.Aio.await(ticker);
+                assertThat(path).exists();
+            } finally {
+                for (SocketChannel c : fillers) {
+                    c.close();
+                }
+            }
+        });
+    }
+
+    @Test
     void aFileThatIsNotASocketIsABindExceptionAndIsKept() throws IOException {
         Path path = dir.resolve("plain-file");
         Files.writeString(path, "data");
