@@ -25,6 +25,7 @@ public final class Main {
         demos.put("api-calls-with-timeout", ApiCallsWithTimeoutDemo::run);
         demos.put("task-group", TaskGroupDemo::run);
         demos.put("queue-workers", QueueWorkersDemo::run);
+        demos.put("echo", EchoDemo::run);
         return demos;
     }
 

@@ -116,6 +116,24 @@ class DemoTest {
     @Test
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
-                "api-calls-with-timeout", "task-group", "queue-workers");
+                "api-calls-with-timeout", "task-group", "queue-workers", "echo");
+    }
+
+    /** Real sockets, so real time: the order of events is checked, not their times. */
+    @Test
+    void echoClientTimesOutOnTheSlowAnswerAndTheServerDropsTheIdleClient() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        EchoDemo.run(out, org.aio4j.Aio::run);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).containsSubsequence(
+                "server: listening on 127.0.0.1:",
+                "client: 'hello' -> 'HELLO'",
+                "client: 'slow query' -> no answer within 0.5 s",
+                "client: 'after the timeout' -> 'SLOW QUERY'",
+                "client: next line is 'AFTER THE TIMEOUT'",
+                "server: client /127.0.0.1:",
+                "silent for 1.0 s, hanging up",
+                "client: server closed the connection (0 more bytes)",
+                "server: closed");
     }
 }
