@@ -384,10 +384,65 @@ public final class Net {
         return a instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
+    /** {@code host:port} as asyncio shows it: IPv6 in brackets and in its compressed form ({@code [::1]:8080}). */
     static String show(InetSocketAddress a) {
         InetAddress ip = a.getAddress();
-        String h = ip == null ? a.getHostString() : ip.getHostAddress();
+        String h;
+        if (ip instanceof Inet6Address v6) {
+            h = compress(v6);
+        } else {
+            h = ip == null ? a.getHostString() : ip.getHostAddress();
+        }
         return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    /**
+     * The RFC 5952 text of an IPv6 address ({@code ::1}, {@code fe80::1%eth0}): groups in lower-case hex
+     * without leading zeros, the longest run of two or more zero groups (the first of equal runs)
+     * written {@code ::}. The JDK's {@code getHostAddress} writes every group ({@code 0:0:0:0:0:0:0:1})
+     * and has no public compressor. The scope, if any, is kept as the JDK writes it.
+     */
+    static String compress(Inet6Address a) {
+        byte[] b = a.getAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1; // a single zero group is not compressed (RFC 5952 4.2.2)
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        String full = a.getHostAddress();
+        int scope = full.indexOf('%');
+        if (scope >= 0) {
+            sb.append(full, scope, full.length());
+        }
+        return sb.toString();
     }
 
     /** The same kind of exception, its message saying what was attempted; the original is the cause. */

@@ -31,7 +31,10 @@ import org.aio4j.Future;
  * A server survives its clients: a failing protocol factory or a failing handler is reported to the
  * loop's exception handler and ends only that connection. When the process runs out of file
  * descriptors, accepting pauses for a second (the pending connections stay in the listen queue) and
- * the condition is reported once; the listening sockets stay open.
+ * the condition is reported once; the listening sockets stay open. Any other {@code accept()} error
+ * that persists ({@value #MAX_ACCEPT_FAILURES} in a row with no connection accepted in between) pauses
+ * accepting for a second as well, and is reported once; a client that gave up before it was accepted
+ * is skipped silently.
  *
  * <h2>Threads</h2>
  * The loop thread of the loop that made it; {@link #close} and the other non-waiting methods also
@@ -46,6 +49,14 @@ public final class Server implements AutoCloseable {
      * stays readable, so accepting again at once would spin; instead the readers come off for
      * ACCEPT_RETRY_DELAY (asyncio's 1 s) and the listener is kept.
      *
+     * Other accept() errors: ECONNABORTED (the client reset before we accepted) removes its entry
+     * from the queue, so skipping it cannot spin. An error that does not (EPERM from a firewall hook,
+     * EPROTO, a broken socket layer) leaves the listener readable, and skipping it would retry on
+     * every wakeup for ever. asyncio re-raises those to the loop's handler on every attempt (a log
+     * flood at full CPU); here they are counted across wakeups, and MAX_ACCEPT_FAILURES in a row (a
+     * successful or empty accept resets the count) take the same pause as exhaustion, reported once
+     * per server so a persistent condition does not flood the log.
+     *
      * waitClosed() completes only on a later loop iteration than the close of the last socket:
      * the selector releases a closed channel's descriptor in its next select, which runs before that
      * iteration's callbacks (V3), so the port can be bound again when waitClosed() returns.
@@ -53,6 +64,8 @@ public final class Server implements AutoCloseable {
     private enum State { LISTENING, SERVING, CLOSED }
 
     private static final double ACCEPT_RETRY_DELAY = 1.0;
+    /** Consecutive accept() failures (other than exhaustion or a client that gave up) that pause accepting. */
+    static final int MAX_ACCEPT_FAILURES = 16;
 
     // loop thread only
     private final EventLoop loop;
@@ -60,11 +73,17 @@ public final class Server implements AutoCloseable {
     private final Supplier<? extends BaseProtocol> factory;
     private final int backlog;
     private final UnixPaths.Bound unixPath;
+    /** The bound addresses, as shown by toString (also after close, when the sockets no longer say). */
+    private final List<String> addresses;
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
     private final List<Future<Void>> closedWaiters = new ArrayList<>();
     private State state = State.LISTENING;
     private boolean acceptPaused;
     private boolean reportedExhaustion;
+    private boolean reportedAcceptFailure;
+    private int acceptFailures;
+    /** accept(): a seam for tests to inject a failure the kernel cannot be made to produce on loopback. */
+    Acceptor acceptor = ServerSocketChannel::accept;
     private Future<Void> servingForever;
     /** Whether the descriptors of the closed listeners were released (see the implementation note). */
     private boolean released;
@@ -77,6 +96,22 @@ public final class Server implements AutoCloseable {
         this.factory = factory;
         this.backlog = backlog;
         this.unixPath = unixPath;
+        List<String> names = new ArrayList<>();
+        for (ServerSocketChannel l : this.listeners) {
+            try {
+                java.net.SocketAddress a = l.getLocalAddress();
+                names.add(a instanceof java.net.InetSocketAddress ia ? Net.show(ia) : String.valueOf(a));
+            } catch (IOException | RuntimeException e) {
+                names.add("unbound");
+            }
+        }
+        this.addresses = List.copyOf(names);
+    }
+
+    /** How a listener accepts; {@link ServerSocketChannel#accept} but for fault-injection tests. */
+    @FunctionalInterface
+    interface Acceptor {
+        SocketChannel accept(ServerSocketChannel listener) throws IOException;
     }
 
     /** The loop this server runs on. */
@@ -234,14 +269,22 @@ public final class Server implements AutoCloseable {
         for (int i = 0; i < backlog && state == State.SERVING && !acceptPaused; i++) {
             SocketChannel c;
             try {
-                c = listener.accept();
+                c = acceptor.accept(listener);
             } catch (IOException e) {
                 if (isExhaustion(e)) {
                     pauseAccepting(e);
                     return;
                 }
-                continue; // the client gave up before we accepted (ECONNABORTED): skip it
+                if (isAborted(e)) {
+                    continue; // the client gave up before we accepted (ECONNABORTED): its entry is gone, skip it
+                }
+                if (++acceptFailures >= MAX_ACCEPT_FAILURES) {
+                    pauseAfterFailures(e);
+                    return;
+                }
+                continue;
             }
+            acceptFailures = 0;
             if (c == null) {
                 return;
             }
@@ -282,18 +325,38 @@ public final class Server implements AutoCloseable {
                 || m.contains("file table overflow");
     }
 
+    private static boolean isAborted(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Software caused connection abort") || m.contains("Connection aborted");
+    }
+
     private void pauseAccepting(IOException cause) {
-        acceptPaused = true;
-        for (ServerSocketChannel l : listeners) {
-            loop.removeReader(l);
-        }
         if (!reportedExhaustion) {
             reportedExhaustion = true;
             report("accept() on " + this + " failed (" + cause.getMessage() + "): not accepting for "
                     + ACCEPT_RETRY_DELAY + " s; pending connections stay queued (raise the descriptor limit,"
                     + " ulimit -n, or serve fewer clients)", cause);
         }
-        loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+        pauseFor(ACCEPT_RETRY_DELAY);
+    }
+
+    private void pauseAfterFailures(IOException cause) {
+        acceptFailures = 0;
+        if (!reportedAcceptFailure) {
+            reportedAcceptFailure = true;
+            report("accept() on " + this + " failed " + MAX_ACCEPT_FAILURES + " times in a row (last: "
+                    + cause.getMessage() + "): not accepting for " + ACCEPT_RETRY_DELAY + " s, then retrying;"
+                    + " reported once, later pauses are silent (check the host's firewall and socket limits)", cause);
+        }
+        pauseFor(ACCEPT_RETRY_DELAY);
+    }
+
+    private void pauseFor(double seconds) {
+        acceptPaused = true;
+        for (ServerSocketChannel l : listeners) {
+            loop.removeReader(l);
+        }
+        loop.callLater(seconds, () -> {
             acceptPaused = false;
             if (state == State.SERVING) {
                 addReaders();
@@ -326,14 +389,6 @@ public final class Server implements AutoCloseable {
 
     @Override
     public String toString() {
-        List<String> names = new ArrayList<>();
-        for (ServerSocketChannel l : listeners) {
-            try {
-                names.add(String.valueOf(l.getLocalAddress()));
-            } catch (IOException | RuntimeException e) {
-                names.add("closed");
-            }
-        }
-        return "Server" + names + "[" + state.name().toLowerCase(java.util.Locale.ROOT) + ", " + clients.size() + " connections]";
+        return "Server" + addresses + "[" + state.name().toLowerCase(java.util.Locale.ROOT) + ", " + clients.size() + " connections]";
     }
 }

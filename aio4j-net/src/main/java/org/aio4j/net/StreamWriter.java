@@ -51,12 +51,18 @@ public final class StreamWriter {
      *    going away, "your bytes were flushed" is not something drain can promise.
      *  - a drain woken by a clean loss (no error) throws ConnectionResetError too; asyncio returns.
      *  - waitClosed() waits on a lot rather than one shared future (see StreamReaderProtocol).
+     *  - write()/writelines() after this writer's own close() throw IllegalStateException; asyncio
+     *    drops the bytes silently (or, with data still queued, sends them). Writing after closing is
+     *    a bug in the caller, and a silent drop hides it. Writes after a loss the caller did not ask
+     *    for (a peer reset) stay a counted no-op in the transport (NET-PITFALLS T2): the caller learns
+     *    of those from drain(). This is the writer's one piece of state.
      */
 
     // loop thread only
     private final Transport transport;
     private final StreamReaderProtocol protocol;
     private final StreamReader reader;
+    private boolean closeCalled;
 
     StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader) {
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -73,15 +79,28 @@ public final class StreamWriter {
      * Sends {@code data}, queueing in the transport what the socket does not take now; never blocks.
      * The array is not kept (the caller may reuse it at once). Follow with {@link #drain}.
      *
-     * @throws IllegalStateException after {@link #writeEof}
+     * @throws IllegalStateException after {@link #writeEof}, or after {@link #close} (asyncio drops the
+     *                               bytes instead); a write after the peer closed or reset the
+     *                               connection is dropped without an exception and {@link #drain} reports it
      */
     public void write(byte[] data) {
-        transport.write(Objects.requireNonNull(data, "data"));
+        Objects.requireNonNull(data, "data");
+        checkNotClosed("write");
+        transport.write(data);
     }
 
     /** Writes each array in turn (asyncio's {@code writelines}); see {@link #write}. */
     public void writelines(Iterable<byte[]> chunks) {
-        transport.writelines(Objects.requireNonNull(chunks, "chunks"));
+        Objects.requireNonNull(chunks, "chunks");
+        checkNotClosed("writelines");
+        transport.writelines(chunks);
+    }
+
+    private void checkNotClosed(String method) {
+        if (closeCalled) {
+            throw new IllegalStateException(method + "() after close() on " + this
+                    + ": the writer is closed and the bytes would be lost; write before closing");
+        }
     }
 
     /**
@@ -101,6 +120,7 @@ public final class StreamWriter {
 
     /** Closes the connection after the queued bytes are sent. Idempotent; never suspends. */
     public void close() {
+        closeCalled = true;
         transport.close();
     }
 

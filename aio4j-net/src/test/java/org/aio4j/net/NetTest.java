@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
@@ -83,6 +84,46 @@ class NetTest {
     }
 
     @Test
+    void showWritesIpv6InItsCompressedForm() throws IOException {
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("::1"), 80))).isEqualTo("[::1]:80");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("::"), 0))).isEqualTo("[::]:0");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("2001:DB8:0:0:0:0:0:1"), 443)))
+                .isEqualTo("[2001:db8::1]:443");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("2001:db8:0:1:1:1:1:1"), 1)))
+                .as("a single zero group is not compressed").isEqualTo("[2001:db8:0:1:1:1:1:1]:1");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("1:0:0:2:0:0:0:3"), 1)))
+                .as("the longest run").isEqualTo("[1:0:0:2::3]:1");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("1:0:0:2:0:0:3:4"), 1)))
+                .as("the first of equal runs").isEqualTo("[1::2:0:0:3:4]:1");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("fe80:0:0:0:0:0:0:1"), 1))).isEqualTo("[fe80::1]:1");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("1:2:3:4:5:6:7:0"), 1))).isEqualTo("[1:2:3:4:5:6:7:0]:1");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("1:2:3:4:5:6:0:0"), 1))).isEqualTo("[1:2:3:4:5:6::]:1");
+        byte[] linkLocal = new byte[16];
+        linkLocal[0] = (byte) 0xfe;
+        linkLocal[1] = (byte) 0x80;
+        linkLocal[15] = 1;
+        assertThat(Net.show(new InetSocketAddress(java.net.Inet6Address.getByAddress(null, linkLocal, 3), 7)))
+                .isEqualTo("[fe80::1%3]:7");
+        assertThat(Net.show(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 80))).isEqualTo("127.0.0.1:80");
+    }
+
+    @Test
+    void aRefusedIpv6ConnectNamesTheAddressInCompressedForm() {
+        run(() -> {
+            int port;
+            try (ServerSocketChannel l = ServerSocketChannel.open(java.net.StandardProtocolFamily.INET6)) {
+                l.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+                port = port(l);
+            } catch (IOException noIpv6Loopback) {
+                org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + noIpv6Loopback);
+                return;
+            }
+            assertThatThrownBy(() -> Net.createConnection(Recorder::new, "::1", port))
+                    .isInstanceOf(ConnectException.class).hasMessageContaining("[::1]:" + port);
+        });
+    }
+
+    @Test
     void connectOptionsRejectAConnectTimeoutThatIsNotPositive() {
         assertThatThrownBy(() -> ConnectOptions.DEFAULT.withConnectTimeout(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConnectOptions.DEFAULT.withConnectTimeout(Double.NaN))
@@ -117,7 +158,7 @@ class NetTest {
             int port = freePort();
             assertThatThrownBy(() -> Net.createConnection(Recorder::new, TestResolverProvider.V6_FIRST, port))
                     .isInstanceOf(ConnectException.class)
-                    .hasMessageContaining("[" + TestResolverProvider.v6().getHostAddress() + "]:" + port)
+                    .hasMessageContaining("[::1]:" + port)
                     .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
                             .satisfies(s -> assertThat(s).hasMessageContaining("127.0.0.1:" + port)));
         });
@@ -229,7 +270,7 @@ class NetTest {
                 taken6.bind(new InetSocketAddress(TestResolverProvider.v6(), 0));
                 int port = port(taken6);
                 assertThatThrownBy(() -> Net.createServer(Recorder::new, TestResolverProvider.V4_FIRST, port))
-                        .isInstanceOf(BindException.class).hasMessageContaining("[" + TestResolverProvider.v6().getHostAddress() + "]:" + port);
+                        .isInstanceOf(BindException.class).hasMessageContaining("[::1]:" + port);
                 Server again = Net.createServer(Recorder::new, "127.0.0.1", port); // was released
                 again.close();
                 again.waitClosed();

@@ -278,6 +278,76 @@ class ServerTest {
     }
 
     @Test
+    void aPersistentAcceptErrorPausesAcceptingIsReportedOnceAndTheServerRecovers() {
+        int before = FdCount.now();
+        run(() -> {
+            List<ExceptionContext> reports = captureReports();
+            Made made = new Made();
+            Server s = Net.createServer(made::make, "127.0.0.1", 0);
+            int[] calls = {0};
+            // An error that leaves the connection queued (EPROTO, EPERM from a firewall hook): the
+            // listener stays readable, so retrying on every wakeup would spin at full CPU.
+            s.acceptor = l -> {
+                calls[0]++;
+                throw new IOException("Protocol error");
+            };
+            Peer waiting = client(port(s));
+            idle(0.3);
+            assertThat(calls[0]).as("accept() attempts in 0.3 s").isEqualTo(Server.MAX_ACCEPT_FAILURES);
+            assertThat(reports).hasSize(1);
+            assertThat(reports.get(0).message()).contains("Protocol error").contains("in a row").contains("not accepting");
+            assertThat(made.all).isEmpty();
+            s.acceptor = ServerSocketChannel::accept; // the condition clears
+            until("the queued client is accepted after the pause", () -> made.count(r -> r.made == 1) == 1);
+            assertThat(reports).hasSize(1);
+            // the same server still serves a fresh client
+            Peer fresh = client(port(s));
+            until("the fresh client is accepted", () -> made.count(r -> r.made == 1) == 2);
+            waiting.close();
+            fresh.close();
+            s.close();
+            s.closeClients();
+            Aio.timeout(NetTesting.PATIENCE, s::waitClosed);
+        });
+        FdCount.assertNoLeak(before);
+    }
+
+    @Test
+    void aClientThatGaveUpBeforeTheAcceptIsSkippedWithoutPausing() {
+        run(() -> {
+            List<ExceptionContext> reports = captureReports();
+            Made made = new Made();
+            Server s = Net.createServer(made::make, "127.0.0.1", 0);
+            int[] aborted = {0};
+            s.acceptor = l -> {
+                if (aborted[0] < 3 * Server.MAX_ACCEPT_FAILURES) {
+                    aborted[0]++;
+                    throw new IOException("Software caused connection abort");
+                }
+                return l.accept();
+            };
+            Peer c = client(port(s));
+            until("accepted", () -> made.count(r -> r.made == 1) == 1); // no one-second pause
+            assertThat(reports).isEmpty();
+            c.close();
+            s.close();
+            s.closeClients();
+            Aio.timeout(NetTesting.PATIENCE, s::waitClosed);
+        });
+    }
+
+    @Test
+    void toStringAfterCloseStillNamesTheAddressItWasBoundTo() {
+        run(() -> {
+            Server s = Net.createServer(Recorder::new, "127.0.0.1", 0);
+            int port = port(s);
+            s.close();
+            assertThat(s.toString()).contains("127.0.0.1:" + port).contains("closed").doesNotContain("[closed]");
+            s.waitClosed();
+        });
+    }
+
+    @Test
     void toStringNamesTheAddressAndState() {
         run(() -> {
             Server s = Net.createServer(Recorder::new, "127.0.0.1", 0);
