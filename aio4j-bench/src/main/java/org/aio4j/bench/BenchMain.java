@@ -30,7 +30,9 @@ import org.aio4j.Aio;
  *
  * <p>Figures are given by id or number (default: all): 1 {@code ping-pong}, 2 {@code sleep0},
  * 3 {@code sleep0-pair}, 4 {@code gather}, 5 {@code memory}, 6 {@code queue}, 7 {@code lock}
- * (figures 6 and 7 have no target, so their lines have no target column). {@code --quick} divides
+ * (figures 6 and 7 have no target, so their lines have no target column), and 8 {@code echo}, TCP
+ * echo servers (see {@link EchoFigure}; it runs only when named, {@code --echo-depth N} sets its
+ * requests in flight per connection, default 1). {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6 and 7 add under a minute each). Figure
  * lines go to stdout, progress to stderr, and every child's full output (JMH's report included) to
@@ -96,6 +98,8 @@ public final class BenchMain {
     /** Variants that cannot run on this machine, with the reason. */
     private final Map<Variant, String> unavailable = new EnumMap<>(Variant.class);
     private Path script;
+    /** Requests in flight per connection in the echo figure ({@code --echo-depth}). */
+    private int echoDepth = 1;
 
     private BenchMain(Plan plan, Path logDir) {
         this.plan = plan;
@@ -108,10 +112,23 @@ public final class BenchMain {
             return;
         }
         boolean quick = false;
+        int echoDepth = 1;
         TreeSet<Figure> figures = new TreeSet<>();
-        for (String arg : args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             switch (arg) {
                 case "--quick" -> quick = true;
+                case "--echo-depth" -> {
+                    try {
+                        echoDepth = Integer.parseInt(args[++i]);
+                    } catch (RuntimeException e) {
+                        echoDepth = 0;
+                    }
+                    if (echoDepth < 1) {
+                        System.err.println("--echo-depth needs a whole number >= 1" + System.lineSeparator() + usage());
+                        System.exit(2);
+                    }
+                }
                 case "-h", "--help" -> {
                     System.out.println(usage());
                     return;
@@ -127,14 +144,21 @@ public final class BenchMain {
             }
         }
         if (figures.isEmpty()) {
-            figures.addAll(List.of(Figure.values()));
+            for (Figure figure : Figure.values()) {
+                if (figure.inDefaultRun()) {
+                    figures.add(figure);
+                }
+            }
         }
-        new BenchMain(new Plan(quick), defaultLogDir()).run(List.copyOf(figures));
+        BenchMain main = new BenchMain(new Plan(quick), defaultLogDir());
+        main.echoDepth = echoDepth;
+        main.run(List.copyOf(figures));
     }
 
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
-                + " [figure...] [--quick]" + System.lineSeparator() + "figures: " + Figure.ids();
+                + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
+                + " (default: all but echo, which runs only when named: ~20 min, --quick ~5 min)";
     }
 
     // ================================================================ the harness
@@ -150,6 +174,10 @@ public final class BenchMain {
         }
         printHeader();
         for (Figure figure : figures) {
+            if (figure == Figure.ECHO) {
+                new EchoFigure(plan, logDir, UVLOOP_PYTHON, echoDepth).run();
+                continue;
+            }
             Map<Variant, Map<String, Double>> results = new EnumMap<>(Variant.class);
             Map<Variant, String> failures = new EnumMap<>(Variant.class);
             for (Variant variant : Variant.values()) {
@@ -384,6 +412,7 @@ public final class BenchMain {
                 case QUEUE -> KotlinPeers.queue(plan);
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
+                case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
             };
             case VTHREADS -> switch (figure) {
                 case PING_PONG -> VirtualThreadPeers.pingPong(plan);
@@ -393,6 +422,7 @@ public final class BenchMain {
                 case QUEUE -> VirtualThreadPeers.queue(plan);
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
+                case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
         };
@@ -429,6 +459,7 @@ public final class BenchMain {
                         () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
+            case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
         };
     }
 

@@ -25,7 +25,10 @@ enum Figure {
     QUEUE("queue", "queue", 0,
             new Metric("queue", "queue(" + Workload.QUEUE_SIZE + ") producer->consumer", "ns/item")),
     LOCK("lock", "lock", 0,
-            new Metric("lock", "lock x" + Workload.LOCK_TASKS + " tasks, sleep(0) held", "ns/acquire"));
+            new Metric("lock", "lock x" + Workload.LOCK_TASKS + " tasks, sleep(0) held", "ns/acquire")),
+    /** TCP echo servers; measured and printed by {@link EchoFigure}, run only when named. */
+    ECHO("echo", null, 0,
+            new Metric("echo", "echo", "req/s"));
 
     /**
      * One printed line of a figure.
@@ -102,7 +105,12 @@ enum Figure {
         return this == MEMORY;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-7). */
+    /** Whether a run without figure arguments includes this figure (not echo: it takes ~20 min). */
+    boolean inDefaultRun() {
+        return this != ECHO;
+    }
+
+    /** The figure named by {@code arg}: its id or its number (1-8). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

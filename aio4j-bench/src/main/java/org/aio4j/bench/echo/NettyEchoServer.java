@@ -1,0 +1,87 @@
+package org.aio4j.bench.echo;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+
+/**
+ * The Netty reference server of the echo figure: NIO transport, one event-loop thread for accepting
+ * and for every connection (as the single-threaded aio4j, asyncio and uvloop servers), and a handler
+ * that writes each received {@code ByteBuf} back with {@code writeAndFlush}.
+ *
+ * <pre>
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -cp aio4j-bench.jar org.aio4j.bench.echo.NettyEchoServer
+ *     [--host H] [--port P]
+ * </pre>
+ *
+ * <p>Prints {@code READY <port>} once listening (port 0 picks a free one) and serves until killed.
+ * Exit status 2 for bad arguments, 1 when it cannot listen.
+ */
+public final class NettyEchoServer {
+    /*
+     * Netty's defaults otherwise: pooled direct buffers, adaptive receive buffer, TCP_NODELAY on
+     * accepted channels (as asyncio, uvloop and aio4j set it). writeAndFlush per read rather than
+     * write + flush in channelReadComplete, as the figure prescribes: one send per received chunk,
+     * like the other servers.
+     */
+
+    private NettyEchoServer() {}
+
+    /** Writes every received buffer back; stateless, so one instance serves all channels. */
+    @ChannelHandler.Sharable
+    private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.writeAndFlush(msg); // releases the buffer once written
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a client reset: drop the connection quietly
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String host = "127.0.0.1";
+        int port = 8888;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--host" -> host = args[++i];
+                    case "--port" -> port = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("netty echo server: " + e.getMessage() + "; usage: NettyEchoServer [--host H] [--port P]");
+            System.exit(2);
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            EchoHandler echo = new EchoHandler();
+            Channel listener = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(echo)
+                    .bind(host, port).sync().channel();
+            System.out.println("READY " + ((InetSocketAddress) listener.localAddress()).getPort());
+            System.out.flush();
+            listener.closeFuture().sync();
+        } catch (Exception e) {
+            System.err.println("netty echo server: cannot serve on " + host + ":" + port + ": " + e);
+            System.exit(1);
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""asyncio and uvloop echo servers of the aio4j echo figure (BenchMain, EchoFigure.java).
+
+Usage: python3 echo_server.py [--uvloop] [--streams | --protocol] [--host H] [--port P]
+
+--protocol (default): an asyncio.Protocol whose data_received writes the data back with
+transport.write(data). --streams: asyncio.start_server with a handler that reads up to 64 KiB,
+writes it and awaits drain(), until EOF. --uvloop runs on uvloop's event loop instead of asyncio's
+default one. Host 127.0.0.1 and port 8888 by default; port 0 picks a free one. Prints
+"READY <port>" once listening and serves until killed (SIGTERM or SIGINT).
+
+Exit status 3 when --uvloop is given and uvloop cannot be imported (install python3-uvloop),
+2 for bad arguments.
+"""
+
+import argparse
+import asyncio
+import signal
+import sys
+
+READ_SIZE = 64 * 1024  # the same read size as aio4j's streams echo server
+
+
+class EchoProtocol(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+
+async def echo_streams(reader, writer):
+    try:
+        while True:
+            data = await reader.read(READ_SIZE)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass  # the load client went away
+    finally:
+        writer.close()
+
+
+async def serve(args):
+    loop = asyncio.get_running_loop()
+    if args.streams:
+        server = await asyncio.start_server(echo_streams, args.host, args.port)
+    else:
+        server = await loop.create_server(EchoProtocol, args.host, args.port)
+    stop = loop.create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    print("READY", server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        await stop
+
+
+def main():
+    parser = argparse.ArgumentParser(description="asyncio / uvloop echo server")
+    parser.add_argument("--uvloop", action="store_true")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--streams", action="store_true")
+    mode.add_argument("--protocol", action="store_true")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8888)
+    args = parser.parse_args()
+    if args.uvloop:
+        try:
+            import uvloop
+        except ImportError as e:
+            print("echo_server.py: cannot import uvloop (%s): install python3-uvloop" % e, file=sys.stderr)
+            sys.exit(3)
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(serve(args))
+    else:
+        asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+package org.aio4j.bench.echo;
+
+import java.io.IOException;
+import org.aio4j.net.Server;
+import org.aio4j.net.Streams;
+
+/**
+ * The streams variant of {@link Aio4jEchoServer} ({@code --streams}): one task per connection reads
+ * up to 64 KiB, writes it back and drains, until EOF.
+ *
+ * <p>Compiled only with the streams layer in the build: this file is under {@code src/streams/java},
+ * which the {@code streams} Maven profile of aio4j-bench adds to the sources
+ * ({@code ./aio4j mvn -Pstreams ...}); move it to {@code src/main/java} once the streams layer is
+ * merged. Aio4jEchoServer finds it by name.
+ */
+public final class StreamsEchoServer {
+    /** Bytes asked for per read, as the asyncio streams echo server of the figure. */
+    static final int READ_SIZE = 64 * 1024;
+
+    private StreamsEchoServer() {}
+
+    /**
+     * Starts the streams echo server; call from a coroutine on the event loop.
+     *
+     * @return the listening server (serving already)
+     * @throws IOException if it cannot listen on {@code host:port}
+     */
+    public static Server start(String host, int port) throws IOException {
+        return Streams.startServer((reader, writer) -> {
+            try {
+                while (true) {
+                    byte[] data = reader.read(READ_SIZE);
+                    if (data.length == 0) {
+                        break; // EOF
+                    }
+                    writer.write(data);
+                    writer.drain();
+                }
+            } finally {
+                writer.close();
+            }
+        }, host, port);
+    }
+}
