@@ -250,7 +250,7 @@ final class EchoFigure {
         if (line == null) {
             int status = process.waitFor();
             if (status == EXIT_UNAVAILABLE) {
-                throw new Unavailable(server.isUvloop() ? "install python3-uvloop" : "streams not in this build");
+                throw new Unavailable("install python3-uvloop");
             }
             throw new IOException("the server exited with status " + status + " before it was ready");
         }

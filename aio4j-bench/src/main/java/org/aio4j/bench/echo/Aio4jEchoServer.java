@@ -1,8 +1,6 @@
 package org.aio4j.bench.echo;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import org.aio4j.Aio;
 import org.aio4j.net.Net;
@@ -24,19 +22,9 @@ import org.aio4j.net.Transport;
  * defaults to 127.0.0.1 and the port to 8888; port 0 picks a free one. Once listening it prints
  * {@code READY <port>} on stdout and serves until the process is killed.
  *
- * <p>Exit status 2 for bad arguments, 3 when {@code --streams} is asked for in a build without the
- * streams echo server (see {@link #STREAMS_CLASS}), 1 when the server cannot start.
+ * <p>Exit status 2 for bad arguments, 1 when the server cannot start.
  */
 public final class Aio4jEchoServer {
-    /*
-     * The streams server lives in its own source file, compiled only once the streams layer is in
-     * the build (the "streams" Maven profile of aio4j-bench adds src/streams/java); it is looked up
-     * by name so that this class compiles either way.
-     */
-
-    /** The class of the streams echo server, with a {@code static Server start(String, int)}. */
-    static final String STREAMS_CLASS = "org.aio4j.bench.echo.StreamsEchoServer";
-
     private Aio4jEchoServer() {}
 
     /** Echoes every chunk it receives; one instance per connection. */
@@ -73,24 +61,14 @@ public final class Aio4jEchoServer {
                     + "; usage: Aio4jEchoServer [--protocol | --streams] [--host H] [--port P]");
             System.exit(2);
         }
-        Method startStreams = null;
-        if (streams) {
-            try {
-                startStreams = Class.forName(STREAMS_CLASS).getMethod("start", String.class, int.class);
-            } catch (ReflectiveOperationException e) {
-                System.err.println("aio4j echo server: --streams is not in this build (" + STREAMS_CLASS
-                        + " is missing): build aio4j-bench with the streams layer (Maven profile 'streams')");
-                System.exit(3);
-            }
-        }
         String bindHost = host;
         int bindPort = port;
-        Method streamsStart = startStreams;
+        boolean useStreams = streams;
         try {
             Aio.run(Aio.async(() -> {
-                Server server = streamsStart == null
-                        ? Net.createServer(EchoProtocol::new, bindHost, bindPort)
-                        : startStreams(streamsStart, bindHost, bindPort);
+                Server server = useStreams
+                        ? StreamsEchoServer.start(bindHost, bindPort)
+                        : Net.createServer(EchoProtocol::new, bindHost, bindPort);
                 int actual = ((InetSocketAddress) server.sockets().getFirst().getLocalAddress()).getPort();
                 System.out.println("READY " + actual);
                 System.out.flush();
@@ -99,22 +77,6 @@ public final class Aio4jEchoServer {
         } catch (Exception e) { // Aio.run passes the body's checked exceptions through unwrapped
             System.err.println("aio4j echo server: cannot serve on " + host + ":" + port + ": " + e);
             System.exit(1);
-        }
-    }
-
-    private static Server startStreams(Method start, String host, int port) throws IOException {
-        try {
-            return (Server) start.invoke(null, host, port);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

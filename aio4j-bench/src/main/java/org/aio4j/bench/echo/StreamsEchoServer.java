@@ -7,11 +7,6 @@ import org.aio4j.net.Streams;
 /**
  * The streams variant of {@link Aio4jEchoServer} ({@code --streams}): one task per connection reads
  * up to 64 KiB, writes it back and drains, until EOF.
- *
- * <p>Compiled only with the streams layer in the build: this file is under {@code src/streams/java},
- * which the {@code streams} Maven profile of aio4j-bench adds to the sources
- * ({@code ./aio4j mvn -Pstreams ...}); move it to {@code src/main/java} once the streams layer is
- * merged. Aio4jEchoServer finds it by name.
  */
 public final class StreamsEchoServer {
     /** Bytes asked for per read, as the asyncio streams echo server of the figure. */
