@@ -56,7 +56,7 @@ final class EchoFigure {
 
     /** The servers compared, in column order. */
     enum Server {
-        AIO4J_PROTOCOL("aio4j-protocol"), AIO4J_STREAMS("aio4j-streams"),
+        AIO4J_PROTOCOL("aio4j-protocol"), AIO4J_BUFFERED("aio4j-buffered"), AIO4J_STREAMS("aio4j-streams"),
         ASYNCIO_PROTOCOL("asyncio-protocol"), ASYNCIO_STREAMS("asyncio-streams"),
         UVLOOP_PROTOCOL("uvloop-protocol"), UVLOOP_STREAMS("uvloop-streams"),
         NETTY("netty");
@@ -68,7 +68,7 @@ final class EchoFigure {
         }
 
         boolean isAio4j() {
-            return this == AIO4J_PROTOCOL || this == AIO4J_STREAMS;
+            return this == AIO4J_PROTOCOL || this == AIO4J_BUFFERED || this == AIO4J_STREAMS;
         }
 
         boolean isUvloop() {
@@ -204,6 +204,7 @@ final class EchoFigure {
     private Process startServer(Server server, Path log) throws IOException {
         List<String> command = switch (server) {
             case AIO4J_PROTOCOL -> withArgs(javaCommand(Aio4jEchoServer.class.getName()), "--protocol");
+            case AIO4J_BUFFERED -> withArgs(javaCommand(Aio4jEchoServer.class.getName()), "--buffered");
             case AIO4J_STREAMS -> withArgs(javaCommand(Aio4jEchoServer.class.getName()), "--streams");
             case ASYNCIO_PROTOCOL -> pythonCommand("--protocol");
             case ASYNCIO_STREAMS -> pythonCommand("--streams");
@@ -307,7 +308,7 @@ final class EchoFigure {
             }
         }
         System.out.println(line);
-        for (Server server : List.of(Server.AIO4J_PROTOCOL, Server.AIO4J_STREAMS)) {
+        for (Server server : List.of(Server.AIO4J_PROTOCOL, Server.AIO4J_BUFFERED, Server.AIO4J_STREAMS)) {
             Result r = results.get(server);
             if (r != null) {
                 System.out.println(targets(server, r, results));
