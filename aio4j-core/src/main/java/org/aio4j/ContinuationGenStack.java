@@ -15,9 +15,10 @@ import java.lang.invoke.MethodType;
  * the task resumes. That does not hold for frames holding a monitor: a virtual thread park would then
  * pin, blocking the loop's thread. So an await in the body never parks with the generator mounted:
  * the body first yields its continuation with a request ({@link #parkFromBody}), {@link #resume}
- * parks the strand on the generator's behalf and runs the continuation again once woken. A yield
- * of a continuation whose frames hold a monitor fails (the JDK calls onPinned), which becomes a
- * clear error at the await or yield inside synchronized. Nested generators step out one level at a
+ * parks the strand on the generator's behalf and runs the continuation again once woken. Before
+ * JDK 24 (JEP 491) a yield of a continuation whose frames hold a monitor fails (the JDK calls
+ * onPinned), which becomes a clear error at the await or yield inside synchronized; from JDK 24 on
+ * it succeeds, as a virtual thread's does. Nested generators step out one level at a
  * time, so the cost is one more continuation switch per await and nesting level.
  */
 final class ContinuationGenStack extends GenStack {

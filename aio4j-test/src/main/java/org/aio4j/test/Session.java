@@ -187,6 +187,8 @@ final class Session implements ExtensionContext.Store.CloseableResource {
             }
             collectLeaks(problems);
             cancelTheRest(problems);
+            // As Aio.run does: close generators the test left suspended (their errors are reported).
+            loop.runUntilComplete(loop.shutdownAsyncgens());
         } finally {
             testLoop.unregister();
             try {
