@@ -105,8 +105,39 @@ class AsyncGeneratorShutdownTest {
     }
 
     @Test
-    void aGeneratorStartedAfterShutdownAsyncgensStillWorks() {
-        List<Integer> got = Aio.run(Aio.async(() -> {
+    void aGeneratorStartedAfterShutdownAsyncgensStillWorksAndAWarningSaysNothingWillCloseIt() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.aio4j");
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        boolean parents = logger.getUseParentHandlers();
+        logger.setUseParentHandlers(false);
+        logger.addHandler(capture);
+        List<Integer> got;
+        try {
+            got = runLateGenerator();
+        } finally {
+            logger.removeHandler(capture);
+            logger.setUseParentHandlers(parents);
+        }
+        assertThat(got).containsExactly(1, 2);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("first iterated after shutdownAsyncgens()"));
+    }
+
+    private static List<Integer> runLateGenerator() {
+        return Aio.run(Aio.async(() -> {
             Aio.await(Aio.runningLoop().shutdownAsyncgens());
             AsyncGenerator<Integer> late = Aio.asyncGenerator(out -> {
                 out.yield(1);
@@ -118,7 +149,6 @@ class AsyncGeneratorShutdownTest {
             }
             return all;
         }));
-        assertThat(got).containsExactly(1, 2);
     }
 
     @Test

@@ -684,6 +684,11 @@ public final class EventLoop {
         return asyncGens().shutdown();
     }
 
+    /** Whether some async generator of this loop is suspended mid-iteration (Runner skips the shutdown task if not). */
+    boolean hasAsyncGensToClose() {
+        return asyncGens != null && asyncGens.size() > 0;
+    }
+
     AsyncGenRegistry asyncGens() {
         AsyncGenRegistry r = asyncGens;
         if (r == null) {

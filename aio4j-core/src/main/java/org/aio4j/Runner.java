@@ -88,7 +88,9 @@ public final class Runner implements AutoCloseable {
         closed = true;
         try {
             cancelAllTasks();
-            loop.runUntilComplete(loop.shutdownAsyncgens());
+            if (loop.hasAsyncGensToClose()) {
+                loop.runUntilComplete(loop.shutdownAsyncgens());
+            }
             loop.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT);
         } finally {
             loop.close();
