@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * garbage-collected. Also the pinning rule of LOOP_SCHEDULED mode and the strand the body runs on.
  */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@SuppressWarnings("finally") // a finally block that throws on purpose
 class AsyncGeneratorShutdownTest {
 
     private static AsyncGenerator<Integer> endless(String name, List<String> trace, double cleanupSeconds) {

@@ -15,6 +15,7 @@ import org.aio4j.test.TestLoop;
  * aio4j-test kit (virtual time); closing at loop shutdown and by the garbage collector is in
  * {@link AsyncGeneratorShutdownTest}, cancellation in {@link AsyncGeneratorCancellationTest}.
  */
+@SuppressWarnings({"unchecked", "finally"}) // arrays of generic generators; finally blocks that throw on purpose
 class AsyncGeneratorTest {
 
     static AsyncGenerator<Integer> countTo(int n, List<String> trace) {
