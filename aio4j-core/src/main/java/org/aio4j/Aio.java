@@ -7,11 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.aio4j.lowlevel.Deadline;
 
 /**
@@ -156,13 +153,13 @@ public final class Aio {
     /**
      * Waits for a {@link CompletionStage} (a {@link CompletableFuture} from any Java library) and
      * returns its value. Its failure is rethrown unwrapped (the cause of a
-     * {@link CompletionException}). Cancelling the awaiting task cancels the stage.
+     * {@link java.util.concurrent.CompletionException}). Cancelling the awaiting task cancels the stage.
      *
      * @throws IllegalStateException outside a coroutine
      */
     public static <T> T await(CompletionStage<T> stage) {
         Strand s = Strand.currentOrThrow("await");
-        return s.task.awaitFuture(wrapFuture(s.loop, stage));
+        return s.task.awaitFuture(CompletableFutures.wrap(s.loop, stage));
     }
 
     /**
@@ -177,101 +174,7 @@ public final class Aio {
      * {@code CompletableFuture} does not suspend; asyncio settles it at the next iteration).
      */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
-        return wrapFuture(runningLoop(), stage);
-    }
-
-    static <T> Future<T> wrapFuture(EventLoop loop, CompletionStage<T> stage) {
-        if (stage == null) {
-            throw new NullPointerException("await(null): pass a coroutine, a future or a task");
-        }
-        Future<T> f = new Future<>(loop);
-        CompletableFuture<T> cf = queryable(stage);
-        if (cf != null && cf.isDone()) {
-            settleFrom(f, cf);
-            return f;
-        }
-        loop.outsideWork(1);
-        stage.whenComplete((value, failure) -> {
-            Runnable settle = () -> {
-                if (!f.done()) {
-                    loop.outsideWork(-1);
-                    if (failure != null) {
-                        Throwable cause = unwrap(failure);
-                        if (cause instanceof CancellationException) {
-                            f.cancel();
-                        } else {
-                            f.setException(cause);
-                        }
-                    } else {
-                        f.setResult(value);
-                    }
-                }
-            };
-            // Always through the loop, even when the stage completes on the loop's own thread (a task
-            // or callback called complete()): settling inline would run the future's consequences
-            // inside complete() and make them synchronous, where asyncio's wrap_future defers them.
-            try {
-                if (loop.isLoopThread()) {
-                    loop.callSoon(settle);
-                } else {
-                    loop.callSoonThreadsafe(settle);
-                }
-            } catch (IllegalStateException closed) {
-                // the loop is gone; nobody waits for this result any more
-            }
-        });
-        f.addCallback((java.util.function.Consumer<Future<T>>) done -> {
-            if (done.cancelled()) {
-                loop.outsideWork(-1);
-                CompletableFuture<T> target = cf;
-                if (target == null) {
-                    try {
-                        target = stage.toCompletableFuture();
-                    } catch (UnsupportedOperationException e) {
-                        return; // a stage that cannot be cancelled
-                    }
-                }
-                target.cancel(false);
-            }
-        });
-        return f;
-    }
-
-    /**
-     * {@code stage} as a CompletableFuture whose state can be read and that can be cancelled, or null.
-     * {@link CompletableFuture#minimalCompletionStage()} returns a CompletableFuture subclass whose
-     * isDone() and cancel() throw UnsupportedOperationException: treat it as a plain stage.
-     */
-    private static <T> CompletableFuture<T> queryable(CompletionStage<T> stage) {
-        if (stage instanceof CompletableFuture<T> c) {
-            try {
-                c.isDone();
-                return c;
-            } catch (UnsupportedOperationException minimal) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private static <T> void settleFrom(Future<T> f, CompletableFuture<T> cf) {
-        try {
-            f.setResult(cf.get());
-        } catch (ExecutionException e) {
-            f.setException(unwrap(e.getCause()));
-        } catch (CancellationException e) {
-            f.cancel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.setException(e);
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return CompletableFutures.wrap(runningLoop(), stage);
     }
 
     // ================================================================ tasks
@@ -556,7 +459,7 @@ public final class Aio {
             // Checked before wrapping: a rejected call must not leave a wrapper waiting for the stage.
             throw new IllegalArgumentException("waitFor(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
         }
-        return waitFor(wrapFuture(s.loop, stage), seconds);
+        return waitFor(CompletableFutures.wrap(s.loop, stage), seconds);
     }
 
     /** {@link #waitFor(CompletionStage, double)} with a {@link Duration}; {@code null} waits forever. */
@@ -590,7 +493,7 @@ public final class Aio {
             throw new NullPointerException("shield(null): pass a CompletionStage, a coroutine, a future or a task");
         }
         EventLoop loop = runningLoop();
-        return Waiting.shield(loop, wrapFuture(loop, stage));
+        return Waiting.shield(loop, CompletableFutures.wrap(loop, stage));
     }
 
     // ================================================================ structured concurrency
@@ -749,15 +652,45 @@ public final class Aio {
     // ================================================================ threads
 
     /**
-     * Runs blocking {@code fn} on another thread (the loop's default executor: a virtual thread per
-     * call) and waits for its result without blocking the loop (Python's {@code asyncio.to_thread}).
-     * Cancelling the waiting task does not interrupt {@code fn}.
+     * Runs blocking {@code fn} on another thread and waits for its result without blocking the loop
+     * (Python's {@code asyncio.to_thread}): {@code runInExecutor(null, fn)} on the running loop, so on
+     * its default executor (a virtual thread per call, at most 256 at once; see
+     * {@link EventLoop#setDefaultExecutor}), with the caller's context variables. {@code fn}'s
+     * exception is rethrown unchanged.
      *
-     * @throws IllegalStateException outside a coroutine
+     * <p>Unlike asyncio, cancelling the waiting task (a timeout, a task group) <em>interrupts</em>
+     * {@code fn}'s thread, and the {@link CancelledError} is raised only once {@code fn} has returned
+     * or thrown; so {@code timeout(1, () -> toThread(() -> channel.read(buf)))} really stops an
+     * interruptible call ({@code Thread.sleep}, {@code BlockingQueue.take}, a {@code FileChannel} or pipe
+     * read, which closes the channel). Code that ignores interrupts ({@code FileInputStream.read},
+     * a busy loop) cannot be stopped: the cancellation waits for it to return. See
+     * {@link EventLoop#runInExecutor} for the outcome of cancelled work, and {@code docs/threads.md}.
+     *
+     * @throws IllegalStateException outside a coroutine, or if the default executor was shut down
      */
     public static <T> T toThread(Callable<T> fn) {
         Strand s = Strand.currentOrThrow("toThread");
         return s.task.awaitFuture(s.loop.runInExecutor(null, fn));
     }
 
+    /**
+     * Hands {@code coro} to {@code loop} from any thread: the loop runs it as a task, and the returned
+     * {@link CompletableFuture} completes with the task's result or exception, or is cancelled if the
+     * task is (Python's {@code asyncio.run_coroutine_threadsafe}). {@code cancel(...)} on it
+     * (the argument does not matter) cancels the task, thread-safely, at the loop's next iteration;
+     * the CompletableFuture is cancelled at once even if the task then refuses the cancellation.
+     * Its non-async dependents run on the loop thread: keep them short, or use the {@code *Async} forms.
+     *
+     * <p>Made for threads other than the loop's. On the loop's own thread it works, but never block on
+     * the result there ({@code join()}, {@code get()}): the loop could not run the task, a deadlock;
+     * in a coroutine, await it ({@link #await(CompletionStage)}) or use {@link #createTask}. If the loop
+     * closes before the task has finished (or started), the future fails with
+     * {@link IllegalStateException}; {@link #run} and {@link Runner} cancel their tasks before closing,
+     * so there the future is cancelled.
+     *
+     * @throws IllegalStateException if {@code loop} is closed, or {@code coro} was already awaited
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coro<T> coro, EventLoop loop) {
+        return CompletableFutures.runCoroutineThreadsafe(coro, loop);
+    }
 }

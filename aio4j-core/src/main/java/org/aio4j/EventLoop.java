@@ -95,7 +95,8 @@ public final class EventLoop {
     private double slowCallbackDuration = 0.1;
     private ExceptionHandler exceptionHandler;
     private TaskFactory taskFactory = TaskFactory.DEFAULT;
-    private final ExecutorBridge executor = new ExecutorBridge(this);
+    /** Threads: executors, the default executor, coroutines from other threads (ExecutorBridge's rules). */
+    final ExecutorBridge executor = new ExecutorBridge(this);
     private AsyncGenRegistry asyncGens;
     /** The test kit's hooks, when it uses this loop (null otherwise). */
     private TestHooks testHooks;
@@ -595,7 +596,7 @@ public final class EventLoop {
         ready.clear();
         timers.clear();
         poller.clearInbox();
-        executor.shutdownNow();
+        executor.atClose();
         poller.close();
     }
 
@@ -646,11 +647,19 @@ public final class EventLoop {
         coros.watchFresh(this);
     }
 
-    // ================================================================ executor
+    // ================================================================ threads
 
     /**
-     * Runs blocking {@code fn} on {@code executor} ({@code null}: the default executor, one virtual
-     * thread per call) and returns a future of this loop for its result.
+     * Runs blocking {@code fn} on {@code executor} ({@code null}: the default one) in a copy of the
+     * caller's context; returns a future of this loop for its outcome (asyncio's {@code run_in_executor}).
+     * Cancelling the future interrupts {@code fn}'s thread, and it becomes CANCELLED once {@code fn} has
+     * returned or thrown (work not started yet never starts): the result is discarded, an exception
+     * other than the interruption goes to the exception handler. Code deaf to interrupts (a
+     * {@code FileInputStream} read) is waited for. A rejecting executor gives a failed future. See
+     * {@code docs/threads.md}.
+     *
+     * @throws IllegalStateException if the loop is closed, or {@code executor} is null and the default
+     *                               executor was shut down ({@link #shutdownDefaultExecutor})
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         checkThread();
@@ -662,12 +671,23 @@ public final class EventLoop {
     }
 
     /**
-     * Shuts the default executor down and waits (up to {@code timeout}) for the work it runs to end.
-     * {@link Aio#run} and {@link Runner} call this before closing the loop.
-     *
-     * @return whether everything ended in time
+     * Makes {@code executor} the default one ({@code null}: the built-in one, a virtual thread per call,
+     * at most {@code -Daio4j.defaultExecutor.maxThreads} (256) at once), also after a shutdown. An
+     * {@code ExecutorService} (not the common pool) becomes the loop's to shut down.
      */
-    public boolean shutdownDefaultExecutor(Duration timeout) {
+    public void setDefaultExecutor(Executor executor) {
+        checkThread();
+        checkOpen("set the default executor");
+        this.executor.setDefault(executor);
+    }
+
+    /**
+     * A coroutine that shuts the default executor down and waits, on a thread of its own, up to
+     * {@code timeout} ({@code null}: no limit) for its work, else logs a warning and leaves it running
+     * (asyncio 3.12). Afterwards {@code runInExecutor(null, fn)} and {@code toThread} throw
+     * {@link IllegalStateException} until {@link #setDefaultExecutor}. Runner runs it (300 s) at close.
+     */
+    public Coro<Void> shutdownDefaultExecutor(Duration timeout) {
         return executor.shutdown(timeout);
     }
 

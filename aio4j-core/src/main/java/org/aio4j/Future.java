@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the result type
  */
-public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture, ParkFuture {
+public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture, ParkFuture, ExecutorFuture {
 
     /** The public lifecycle of a future. */
     public enum State {
@@ -389,21 +389,15 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     }
 
     /**
-     * A {@link java.util.concurrent.CompletableFuture} completed (from the loop thread) when this
-     * future is, for handing the result to blocking or non-aio4j code. Cancelling the returned stage
-     * does not cancel this future.
+     * A {@link java.util.concurrent.CompletableFuture} completed (on the loop thread) when this future
+     * is, for handing the result to blocking or non-aio4j code: its non-async dependents run on the
+     * loop thread. Cancellation is carried both ways: this future cancelled cancels the stage, and
+     * cancelling the stage (from any thread) cancels this future (a task: requests its cancellation,
+     * which the task may still refuse) at the loop's next iteration, or at once on the loop thread.
      */
     public final java.util.concurrent.CompletableFuture<T> toCompletableFuture() {
         loop.checkThread();
-        java.util.concurrent.CompletableFuture<T> cf = new java.util.concurrent.CompletableFuture<>();
-        addDoneCallback(f -> {
-            switch (f.state()) {
-                case SUCCEEDED -> cf.complete(f.value());
-                case FAILED -> cf.completeExceptionally(f.exception());
-                default -> cf.cancel(false);
-            }
-        });
-        return cf;
+        return CompletableFutures.toCompletableFuture(this);
     }
 
     private void checkReadThread() {

@@ -115,7 +115,7 @@ final class GatheringFuture<R> extends Future<List<R>> {
      */
     static Future<?> ensureFuture(EventLoop loop, Object item) {
         if (!(item instanceof Awaitable<?> aw)) {
-            return Aio.wrapFuture(loop, (CompletionStage<?>) item);
+            return CompletableFutures.wrap(loop, (CompletionStage<?>) item);
         }
         if (aw instanceof Future<?> f) {
             if (f.loop != loop) {

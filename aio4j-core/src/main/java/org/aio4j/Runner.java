@@ -91,7 +91,9 @@ public final class Runner implements AutoCloseable {
             if (loop.hasAsyncGensToClose()) {
                 loop.runUntilComplete(loop.shutdownAsyncgens());
             }
-            loop.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT);
+            if (loop.executor.hasExecutorToShutDown()) {
+                loop.runUntilComplete(loop.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT));
+            }
         } finally {
             loop.close();
         }

@@ -57,7 +57,7 @@ final class Waiting {
         Map<Object, Future<?>> wrapped = new IdentityHashMap<>();
         for (Object item : fs) {
             all.add((Future<T>) (item instanceof Future<?> f ? f
-                    : wrapped.computeIfAbsent(item, st -> Aio.wrapFuture(loop, (CompletionStage<?>) st))));
+                    : wrapped.computeIfAbsent(item, st -> CompletableFutures.wrap(loop, (CompletionStage<?>) st))));
         }
         ParkFuture<Object> waiter = s.task.newWaker();
         int[] remaining = {all.size()};

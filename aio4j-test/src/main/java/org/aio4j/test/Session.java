@@ -194,7 +194,9 @@ final class Session implements ExtensionContext.Store.CloseableResource {
         } finally {
             testLoop.unregister();
             try {
-                loop.shutdownDefaultExecutor(Duration.ofSeconds(5));
+                if (!loop.isRunning()) {
+                    loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(5)));
+                }
             } finally {
                 loop.close();
             }
