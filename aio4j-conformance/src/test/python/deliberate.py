@@ -118,6 +118,25 @@ for _why, _names in (
     for _name in _names:
         SYNC[_name] = {"aio4j_expected": expect(_name, _why)}
 
+# Async generators (agen_scenarios.py), as docs/generators.md, "Differences from Python", states them.
+WHY_ATHROW_ENDED = ("athrow(e) on an async generator that has ended raises StopAsyncIteration; CPython 3.11 returns"
+                    " None (3.12 deprecates that). A Java method returning T has no \"nothing\" the caller could tell"
+                    " from a null value (docs/generators.md, Differences from Python).")
+WHY_ASEND_FRESH_IS_ARGUMENT = ("asend(v) with v not None to a generator that has not started throws"
+                               " IllegalArgumentException (printed ValueError) where CPython raises TypeError: Java"
+                               " has no TypeError, and the value passed is the bad argument (AsyncGenerator.asend's"
+                               " Javadoc).")
+WHY_CANCELLED_ACLOSE_ENDS = ("an aclose() interrupted by the CancelledError of the task awaiting it (the finally was"
+                             " sleeping) ends the generator: a later anext raises StopAsyncIteration, as in CPython"
+                             " 3.13 (athrow().throw() resets the running flag there, gh-117881); 3.11 and 3.12 leave"
+                             " the generator marked running, so every later anext raises RuntimeError. Expected:"
+                             " CPython 3.13.0's run.")
+AGEN = {"agen_athrow_ended": {"aio4j_expected": expect("agen_athrow_ended", WHY_ATHROW_ENDED)},
+        "agen_asend_value_to_fresh": {"aio4j_expected": expect("agen_asend_value_to_fresh",
+                                                               WHY_ASEND_FRESH_IS_ARGUMENT)},
+        "agen_anext_after_cancelled_aclose": {"aio4j_expected": expect("agen_anext_after_cancelled_aclose",
+                                                                       WHY_CANCELLED_ACLOSE_ENDS)}}
+
 # Found by RandomProgramsTest (random_findings.json); each is also emulated in aio4j_reference.py's
 # KNOWN_BUGS, so that random programs hitting it are reported as skipped. Fixing one: remove it here
 # and there.
@@ -127,7 +146,7 @@ KNOWN_DISCREPANCIES = {}  # the three found so far are fixed
 def apply(sc):
     """Adds the override or known-discrepancy marker that belongs to scenario sc, if any."""
     name = sc["name"]
-    for table in (WAIT_FOR_NO_SWALLOW, TG_UNCANCEL_AFTER_WAIT, TG_KEEPS_OUTER_CANCEL, CANCEL_MESSAGE_KEPT, SYNC):
+    for table in (WAIT_FOR_NO_SWALLOW, TG_UNCANCEL_AFTER_WAIT, TG_KEEPS_OUTER_CANCEL, CANCEL_MESSAGE_KEPT, SYNC, AGEN):
         if name in table:
             sc.update(table[name])
     if name in KNOWN_DISCREPANCIES:

@@ -6,7 +6,8 @@ The generated JSON is committed: the test reads the JSON, never this script. Fam
 scenarios (a matrix of cancel times x handlers, of timeout nestings, ...) are generated; edge cases
 are written out one by one. Deliberate differences of aio4j carry an "aio4j_expected" block with
 a "why"; they live in deliberate.py so that every one is in one place. The families of the
-synchronization primitives and queues are in sync_scenarios.py.
+synchronization primitives and queues are in sync_scenarios.py, the async generators in
+agen_scenarios.py.
 """
 
 import json
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario_dsl import *  # noqa: F401,F403,E402
 import deliberate  # noqa: E402
 import sync_scenarios  # noqa: E402
+import agen_scenarios  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "scenarios")
 
@@ -595,6 +597,7 @@ def main():
     uncancel_family()
     random_findings()
     sync_scenarios.all_families(add)
+    agen_scenarios.all_scenarios(add)
     for f, scs in deliberate.aio4j_only().items():
         for sc in scs:
             add(f, sc)

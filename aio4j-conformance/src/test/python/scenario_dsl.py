@@ -308,6 +308,54 @@ def shutdown(on, immediate=False):
     return _method("shutdown", on, immediate=immediate)
 
 
+# ---------------------------------------------------------------- async generators
+
+def agen(name, *body):
+    """Defines the async generator `name` (created, not started); yield_value steps may stand in body
+    and in the try steps of body."""
+    return {"op": "agen", "name": name, "body": list(body)}
+
+
+def yield_value(value):
+    """`sent = yield value` inside an agen body: logs "yield v", then "sent = x" if x is not None."""
+    return {"op": "yield_value", "value": value}
+
+
+def anext(on):
+    return _method("anext", on)
+
+
+def asend(on, value):
+    return _method("asend", on, value=value)
+
+
+def athrow(on, error, msg=None):
+    step = _method("athrow", on, error=error)
+    if msg is not None:
+        step["msg"] = msg
+    return step
+
+
+def aclose(on):
+    return _method("aclose", on)
+
+
+def async_for(on, *body, break_at=None):
+    """async for v in on: body (logs "for on = v"); break_at: leave after the body ran for that value."""
+    step = _method("async_for", on, body=list(body))
+    if break_at is not None:
+        step["break_at"] = break_at
+    return step
+
+
+def break_():
+    return {"op": "break"}
+
+
+def shutdown_asyncgens():
+    return {"op": "shutdown_asyncgens"}
+
+
 def scenario(name, doc, main, **extra):
     s = {"name": name, "doc": doc, "main": list(main)}
     s.update(extra)

@@ -18,15 +18,17 @@ differing run's outcome under ``"rerun"`` says CPython gave two different answer
 sets in a few places, for instance when a TaskGroup cancels its children), so only a per-task
 comparison is meaningful for it.
 
-The Java interpreter (org.aio4j.conformance.AioInterpreter) mirrors this file op for op; a change
-to one needs the same change to the other.
+The Java interpreter (org.aio4j.conformance.AioInterpreter, its async generator ops in GeneratorOps)
+mirrors this file op for op; a change to one needs the same change to the other.
 """
 
 import asyncio
+import gc
 import json
 import os
 import sys
 import traceback
+import types
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -85,11 +87,13 @@ def fmt_exc(e):
 # implementation's own wording): the Java side prints the same names for IllegalStateException,
 # IllegalArgumentException, BrokenBarrierError and the interpreter's QueueEmpty / QueueFull.
 # BrokenBarrierError is a RuntimeError, so it comes first.
-# QueueShutDown exists from Python 3.13 on (see op_shutdown).
+# QueueShutDown exists from Python 3.13 on (see op_shutdown). The async generators' GeneratorExit
+# and StopAsyncIteration print by name too (aio4j's GeneratorExit / StopAsyncIteration).
 _BUILTIN_NAMES = tuple((cls, name) for cls, name in (
     (asyncio.BrokenBarrierError, "BrokenBarrierError"), (asyncio.QueueEmpty, "QueueEmpty"),
     (asyncio.QueueFull, "QueueFull"), (getattr(asyncio, "QueueShutDown", None), "QueueShutDown"),
-    (RuntimeError, "RuntimeError"), (ValueError, "ValueError")) if cls is not None)
+    (RuntimeError, "RuntimeError"), (ValueError, "ValueError"), (GeneratorExit, "GeneratorExit"),
+    (StopAsyncIteration, "StopAsyncIteration")) if cls is not None)
 BUILTIN_ERRORS = tuple(cls for cls, _ in _BUILTIN_NAMES)
 
 
@@ -151,6 +155,14 @@ class _Return:
         self.value = value
 
 
+class _Break:
+    """What a block returns when a "break" step ran: it leaves the innermost "async_for"."""
+    __slots__ = ()
+
+
+BREAK = _Break()
+
+
 RETURN_WHEN = {
     "FIRST_COMPLETED": asyncio.FIRST_COMPLETED,
     "FIRST_EXCEPTION": asyncio.FIRST_EXCEPTION,
@@ -178,7 +190,20 @@ class Interpreter:
         if self.loop.is_closed() or not self.loop.is_running():
             return  # a coroutine closed by the garbage collector after a deadlock
         task = asyncio.current_task()
-        self.trace.append([fmt_time(self.loop.time()), task.get_name() if task else "-", event])
+        self.trace.append([fmt_time(self.loop.time()), self.task_label(task), event])
+
+    def task_label(self, task):
+        """A task's name in the trace. shutdown_asyncgens closes each generator in a task of its own,
+        named Task-N; aio4j names that task "aclose G", and so does this: its coroutine is the
+        generator's aclose() awaitable, which refers to the generator."""
+        if task is None:
+            return "-"
+        coro = task.get_coro()
+        if id(task) not in self.names and type(coro).__name__ == "async_generator_athrow":
+            for ref in gc.get_referents(coro):
+                if id(ref) in self.names:
+                    return "aclose " + self.names[id(ref)]
+        return task.get_name()
 
     def body_of(self, spec):
         if "body" in spec:
@@ -238,6 +263,8 @@ class Interpreter:
         except BaseException as e:
             self.log("end ! " + fmt_exc(e))
             raise
+        if r is BREAK:
+            raise ScenarioBroken("break outside an async_for")
         value = r.value if isinstance(r, _Return) else None
         self.log("end = " + fmt_value(value))
         return value
@@ -586,6 +613,111 @@ class Interpreter:
         self.sync_log("shutdown %s%s" % (step["on"], " immediate" if immediate else ""),
                       lambda: q.shutdown(immediate=immediate))
 
+    # -------------------------------------------------------- async generators
+    #
+    # An "agen" body is compiled to a real `async def` with `yield`s (a yield must be in the
+    # generator's own frame, not in a coroutine it awaits): "yield_value" becomes `sent = yield v`,
+    # "try" a native try/except/finally, "return" a bare return; every other step is
+    # `await self.step(step, handling)`. A yield_value can therefore appear at the top of the body
+    # and in the body, catch bodies and finally of a "try" in it, nowhere else.
+
+    def compile_agen(self, name, steps):
+        consts = []
+        out = ["async def agen():", "    if False:", "        yield None  # an async generator even without yields"]
+        counter = [0]
+
+        def const(step):
+            consts.append(step)
+            return "C[%d]" % (len(consts) - 1)
+
+        def emit(block, indent, handling):
+            pad = " " * indent
+            if not block:
+                out.append(pad + "pass")
+            for st in block:
+                op = st.get("op")
+                if op == "yield_value":
+                    c = const(st.get("value"))
+                    out.append(pad + "I.log('yield ' + fmt_value(%s))" % c)
+                    out.append(pad + "_sent = yield %s" % c)
+                    out.append(pad + "if _sent is not None:")
+                    out.append(pad + "    I.log('sent = ' + fmt_value(_sent))")
+                elif op == "return":
+                    if st.get("value") is not None:
+                        raise ScenarioBroken("a generator's return has no value: %r" % (st,))
+                    out.append(pad + "return")
+                elif op == "try":
+                    counter[0] += 1
+                    e = "_e%d" % counter[0]
+                    out.append(pad + "try:")
+                    emit(st.get("body", []), indent + 4, handling)
+                    out.append(pad + "except BaseException as %s:" % e)
+                    kw = "if"
+                    for katch in st.get("catch", []):
+                        out.append(pad + "    %s matches(%s, %s):" % (kw, e, const(katch["type"])))
+                        out.append(pad + "        I.log('caught ' + fmt_exc(%s))" % e)
+                        emit(katch.get("body", []), indent + 8, e)
+                        kw = "elif"
+                    if kw == "if":
+                        out.append(pad + "    raise")
+                    else:
+                        out.append(pad + "    else:")
+                        out.append(pad + "        raise")
+                    if "finally" in st:
+                        out.append(pad + "finally:")
+                        emit(st["finally"], indent + 4, handling)
+                else:
+                    out.append(pad + "if await I.step(%s, %s) is not None:" % (const(st), handling))
+                    out.append(pad + "    return")
+
+        emit(steps, 4, "None")
+        env = {"I": self, "C": consts, "fmt_value": fmt_value, "fmt_exc": fmt_exc, "matches": matches}
+        exec(compile("\n".join(out) + "\n", "<agen %s>" % name, "exec"), env)
+        return env["agen"]
+
+    def agen(self, step):
+        return self.on(step, types.AsyncGeneratorType)
+
+    async def op_agen(self, step, handling):
+        if "body" not in step:
+            raise ScenarioBroken("an agen needs an inline 'body': %r" % (step,))
+        self.register(step["name"], self.compile_agen(step["name"], step["body"])(), "agen")
+
+    async def op_yield_value(self, step, handling):
+        raise ScenarioBroken("yield_value outside the body of an agen (or inside an op other than try)")
+
+    async def op_anext(self, step, handling):
+        await self.async_log("anext " + step["on"], self.agen(step).__anext__())
+
+    async def op_asend(self, step, handling):
+        g = self.agen(step)
+        await self.async_log("asend %s %s" % (step["on"], fmt_value(step["value"])), g.asend(step["value"]))
+
+    async def op_athrow(self, step, handling):
+        g = self.agen(step)
+        await self.async_log("athrow " + step["on"], g.athrow(make_error(step["error"], step.get("msg"))))
+
+    async def op_aclose(self, step, handling):
+        await self.async_log("aclose " + step["on"], self.agen(step).aclose(), void=True)
+
+    async def op_async_for(self, step, handling):
+        name, g = step["on"], self.agen(step)
+        async for v in g:
+            self.log("for %s = %s" % (name, fmt_value(v)))
+            r = await self.block(step.get("body", []), handling)
+            if r is BREAK or ("break_at" in step and fmt_value(v) == fmt_value(step["break_at"])):
+                self.log("for %s break" % name)
+                return None
+            if r is not None:
+                return r
+        self.log("for %s end" % name)
+
+    async def op_break(self, step, handling):
+        return BREAK
+
+    async def op_shutdown_asyncgens(self, step, handling):
+        await self.async_log("shutdown_asyncgens", self.loop.shutdown_asyncgens(), void=True)
+
     # -------------------------------------------------------- outcome
 
     def state_of(self, fut, brief=False):
@@ -615,6 +747,10 @@ class Interpreter:
         for name, fut in self.tasks + self.futures:
             tasks[name] = self.state_of(fut)
         self.loop.run_until_complete(self.loop.create_task(self.shutdown(), name="shutdown"))
+        # Then the async generators left suspended, as asyncio.Runner.close does after cancelling the
+        # tasks. The generators stay referenced in self.objs until here, so no garbage collection
+        # closes one earlier (its finalizer hook would): only shutdown_asyncgens does, on both sides.
+        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
         for event in self.trace:
             if "ScenarioBroken(" in event[2]:
                 raise ScenarioBroken("in task %s at %s: %s" % (event[1], event[0], event[2]))

@@ -36,7 +36,7 @@ import org.aio4j.sync.Semaphore;
  * <p>The mirror of {@code asyncio_interpreter.py}: each op does what the Python op does, with the
  * aio4j call that corresponds to the asyncio call, and logs the same event text. A change to one
  * interpreter needs the same change to the other. The scenario format is described in the module's
- * README.md.
+ * README.md. The async generator ops are in {@link GeneratorOps}.
  */
 final class AioInterpreter {
     /*
@@ -70,6 +70,7 @@ final class AioInterpreter {
     /** The shared variables of "set_var" / "add_var", read by Condition predicates. */
     private final Map<String, Object> vars = new LinkedHashMap<>();
     private EventLoop loop;
+    private final GeneratorOps generators = new GeneratorOps(this);
 
     @SuppressWarnings("unchecked")
     AioInterpreter(Map<String, Object> scenario) {
@@ -113,6 +114,9 @@ final class AioInterpreter {
                     currentTask().setName("shutdown");
                     shutdown();
                 }));
+                // Then the async generators left suspended, as Runner.close does after cancelling the
+                // tasks (each closed in a task "aclose G"), here so that their events are traced.
+                runner.run(loop.shutdownAsyncgens());
             } catch (RuntimeException e) {
                 if (findBroken(e) == null) {
                     throw e;
@@ -177,9 +181,23 @@ final class AioInterpreter {
 
     // ================================================================ helpers
 
-    private void log(String what) {
-        Task<?> t = currentTask();
-        trace.add(new Outcome.Event(Formats.time(loop.time()), t == null ? "-" : t.getName(), what));
+    void log(String what) {
+        trace.add(new Outcome.Event(Formats.time(loop.time()), taskLabel(currentTask()), what));
+    }
+
+    /**
+     * A task's name in the trace. shutdownAsyncgens closes each generator in a task of its own,
+     * named Task-N as asyncio's are, running a coroutine named "aclose G": that is its label, on both
+     * sides (the Python side finds the generator its closer's coroutine refers to).
+     */
+    private String taskLabel(Task<?> t) {
+        if (t == null) {
+            return "-";
+        }
+        if (!names.containsKey(t) && t.getCoro() != null && t.getCoro().name().startsWith("aclose ")) {
+            return t.getCoro().name();
+        }
+        return t.getName();
     }
 
     @SuppressWarnings("unchecked")
@@ -214,7 +232,7 @@ final class AioInterpreter {
         return (Future<Object>) o;
     }
 
-    private void register(String name, Object o, String kind) {
+    void register(String name, Object o, String kind) {
         if (objs.containsKey(name)) {
             throw new BrokenScenario("name '" + name + "' used twice");
         }
@@ -276,16 +294,19 @@ final class AioInterpreter {
             log("end ! " + Formats.exception(e));
             throw e;
         }
+        if (r == GeneratorOps.BREAK) {
+            throw new BrokenScenario("break outside an async_for");
+        }
         Object value = r instanceof Return ret ? ret.value() : null;
         log("end = " + Formats.value(value));
         return value;
     }
 
-    private interface AwaitAction {
+    interface AwaitAction {
         Object get() throws Exception;
     }
 
-    private Object logged(String what, AwaitAction action) throws Exception {
+    Object logged(String what, AwaitAction action) throws Exception {
         Object r;
         try {
             r = action.get();
@@ -309,7 +330,7 @@ final class AioInterpreter {
 
     /** Runs steps; returns a {@link Return} if a "return" step ran, else null. */
     @SuppressWarnings("unchecked")
-    private Object block(List<Object> steps, Throwable handling) throws Exception {
+    Object block(List<Object> steps, Throwable handling) throws Exception {
         for (Object s : steps) {
             Object r = step((Map<String, Object>) s, handling);
             if (r != null) {
@@ -430,9 +451,14 @@ final class AioInterpreter {
                 }
             }
             default -> {
-                if (!syncStep(op, step)) {
+                if (syncStep(op, step)) {
+                    return null;
+                }
+                Object r = generators.step(op, step, handling);
+                if (r == GeneratorOps.NOT_MINE) {
                     throw new BrokenScenario("unknown op '" + op + "' in " + step);
                 }
+                return r;
             }
         }
         return null;
@@ -478,12 +504,12 @@ final class AioInterpreter {
         }
     }
 
-    private interface VoidAction {
+    interface VoidAction {
         void run() throws Exception;
     }
 
     /** Runs action and logs {@code what} or {@code what ! Error}: the void twin of {@link #logged}. */
-    private void loggedVoid(String what, VoidAction action) throws Exception {
+    void loggedVoid(String what, VoidAction action) throws Exception {
         try {
             action.run();
         } catch (Throwable e) {
@@ -493,7 +519,7 @@ final class AioInterpreter {
         log(what);
     }
 
-    private <T> T on(Map<String, Object> step, Class<T> type) {
+    <T> T on(Map<String, Object> step, Class<T> type) {
         Object o = obj((String) step.get("on"));
         if (!type.isInstance(o)) {
             throw new BrokenScenario("'" + step.get("on") + "' cannot do '" + step.get("op") + "'");

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.aio4j.CancelledError;
 import org.aio4j.ExceptionGroup;
+import org.aio4j.GeneratorExit;
+import org.aio4j.StopAsyncIteration;
 import org.aio4j.TimeoutError;
 import org.aio4j.sync.BrokenBarrierError;
 import org.aio4j.sync.QueueShutDown;
@@ -75,7 +77,8 @@ final class Formats {
      * raises a built-in one, or null. Printed without a message (each side words its own):
      * {@code RuntimeError} (a misuse for the object's state: IllegalStateException),
      * {@code ValueError} (a bad argument: IllegalArgumentException),
-     * {@code BrokenBarrierError}, {@code QueueShutDown}. QueueEmpty / QueueFull are the interpreter's
+     * {@code BrokenBarrierError}, {@code QueueShutDown}, and the async generators' {@code GeneratorExit}
+     * and {@code StopAsyncIteration}. QueueEmpty / QueueFull are the interpreter's
      * own {@link ScenarioError}s (aio4j returns null / false instead).
      */
     static String builtinName(Throwable e) {
@@ -84,6 +87,12 @@ final class Formats {
         }
         if (e instanceof QueueShutDown) {
             return "QueueShutDown";
+        }
+        if (e instanceof GeneratorExit) {
+            return "GeneratorExit";
+        }
+        if (e instanceof StopAsyncIteration) {
+            return "StopAsyncIteration";
         }
         if (e.getClass() == IllegalStateException.class) {
             return "RuntimeError";

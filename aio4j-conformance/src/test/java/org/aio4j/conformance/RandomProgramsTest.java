@@ -100,7 +100,10 @@ class RandomProgramsTest {
             "gather_fail_cancelled_ok_return_exceptions", "no return_exceptions",
             "gather_of_cancelled_child_return_exceptions", "no return_exceptions",
             "gather_ok_cancelled_ok_return_exceptions", "no return_exceptions",
-            "queue_negative_maxsize", "maxsize >= 0");
+            "queue_negative_maxsize", "maxsize >= 0",
+            "agen_athrow_ended", "no async generators in random programs",
+            "agen_asend_value_to_fresh", "no async generators in random programs",
+            "agen_anext_after_cancelled_aclose", "no async generators in random programs");
 
     /**
      * The reference of the random programs, run over the hand-written scenarios of aio4j's deliberate
