@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -728,6 +729,21 @@ public final class Aio {
             throw new IllegalArgumentException("asCompleted(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
         }
         return new Waiting.AsCompleted<>(loop, GatheringFuture.collect("asCompleted", items), loop.deadlineAfter(timeout));
+    }
+
+    // ================================================================ async generators
+
+    /**
+     * An async generator of {@code body} (Python's {@code async def} with {@code yield}); see
+     * {@link AsyncGenerator}. Nothing runs until it is first consumed.
+     */
+    public static <T> AsyncGenerator<T> asyncGenerator(AsyncGeneratorBody<T> body) {
+        return new AsyncGenerator<>(body, null);
+    }
+
+    /** Like {@link #asyncGenerator(AsyncGeneratorBody)}, named {@code name} (in errors and reports). */
+    public static <T> AsyncGenerator<T> asyncGenerator(String name, AsyncGeneratorBody<T> body) {
+        return new AsyncGenerator<>(body, Objects.requireNonNull(name, "asyncGenerator(null, body): pass a name"));
     }
 
     // ================================================================ threads

@@ -96,6 +96,7 @@ public final class EventLoop {
     private ExceptionHandler exceptionHandler;
     private TaskFactory taskFactory = TaskFactory.DEFAULT;
     private final ExecutorBridge executor = new ExecutorBridge(this);
+    private AsyncGenRegistry asyncGens;
     /** The test kit's hooks, when it uses this loop (null otherwise). */
     private TestHooks testHooks;
 
@@ -668,6 +669,33 @@ public final class EventLoop {
      */
     public boolean shutdownDefaultExecutor(Duration timeout) {
         return executor.shutdown(timeout);
+    }
+
+    // ================================================================ async generators
+
+    /**
+     * A coroutine that closes every async generator of this loop still suspended mid-iteration
+     * (asyncio's {@code shutdown_asyncgens}): each is closed in a task of its own, concurrently, so
+     * {@code finally} blocks that await get their time; errors go to the exception handler.
+     * Generators first iterated afterwards are not tracked (a warning is logged).
+     * {@link Aio#run} and {@link Runner} run it after cancelling the remaining tasks.
+     */
+    public Coro<Void> shutdownAsyncgens() {
+        return asyncGens().shutdown();
+    }
+
+    /** Whether some async generator of this loop is suspended mid-iteration (Runner skips the shutdown task if not). */
+    boolean hasAsyncGensToClose() {
+        return asyncGens != null && asyncGens.size() > 0;
+    }
+
+    AsyncGenRegistry asyncGens() {
+        AsyncGenRegistry r = asyncGens;
+        if (r == null) {
+            r = new AsyncGenRegistry(this);
+            asyncGens = r;
+        }
+        return r;
     }
 
     // ================================================================ errors and debug

@@ -76,7 +76,8 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
-     * Cancels the tasks still pending and waits for them, shuts the default executor down (waiting up
+     * Cancels the tasks still pending and waits for them, closes the async generators abandoned
+     * mid-iteration ({@link EventLoop#shutdownAsyncgens()}), shuts the default executor down (waiting up
      * to 300 s for its work), and closes the loop. Idempotent.
      */
     @Override
@@ -87,6 +88,9 @@ public final class Runner implements AutoCloseable {
         closed = true;
         try {
             cancelAllTasks();
+            if (loop.hasAsyncGensToClose()) {
+                loop.runUntilComplete(loop.shutdownAsyncgens());
+            }
             loop.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT);
         } finally {
             loop.close();

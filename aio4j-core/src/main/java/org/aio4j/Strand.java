@@ -38,8 +38,12 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
 
     final Task<?> task;
     final EventLoop loop;
-    /** The strand's virtual thread, once started. */
+    /** The strand's virtual thread, once started (PORTABLE: the thread that holds the baton). */
     Thread thread;
+    /** The innermost async generator whose body runs on this strand now, or null. */
+    AsyncGenCore<?> runningGenerator;
+    /** The innermost async generator continuation mounted on this strand (LOOP_SCHEDULED), or null. */
+    ContinuationGenStack mountedStack;
 
     Strand(Task<?> task) {
         this.task = task;
@@ -95,7 +99,7 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
         // woken (at the head) right after the new task's first step.
         loop.enqueue(() -> creator.wake(true), true);
         loop.enqueue(first, true);
-        creator.suspend();
+        creator.park();
     }
 
     /**
@@ -107,6 +111,30 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
     abstract void wake(boolean front);
 
     abstract void suspend();
+
+    /**
+     * {@link #suspend()} from the task's code: when an async generator's continuation is mounted, it
+     * first steps out of it (and of every enclosing one), so that the virtual thread parks with no
+     * generator frames on its stack; see {@link ContinuationGenStack}.
+     */
+    final void park() {
+        ContinuationGenStack g = mountedStack;
+        if (g != null) {
+            g.parkFromBody(false);
+        } else {
+            suspend();
+        }
+    }
+
+    /** {@link #yieldOnce()} from the task's code, stepping out of generator continuations as {@link #park()}. */
+    final void parkYield() {
+        ContinuationGenStack g = mountedStack;
+        if (g != null) {
+            g.parkFromBody(true);
+        } else {
+            yieldOnce();
+        }
+    }
 
     abstract void yieldOnce();
 

@@ -47,6 +47,16 @@ final class Strands {
                 failure = e;
             }
         }
+        if (ctor != null) {
+            // Async generators run on a Continuation nested in the task's virtual thread; both need
+            // java.lang open, so a JVM has both or neither (one mode, not three).
+            try {
+                exportContinuations();
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                ctor = null;
+                failure = e;
+            }
+        }
         BUILDER_CONSTRUCTOR = ctor;
         MODE = ctor != null ? StrandMode.LOOP_SCHEDULED : StrandMode.PORTABLE;
         Executor jdkScheduler = null;
@@ -67,6 +77,17 @@ final class Strands {
                     + "to it. Add the JVM option --add-opens java.base/java.lang=ALL-UNNAMED (or "
                     + "=org.aio4j on the module path). Cause: " + failure);
         }
+    }
+
+    /**
+     * Exports java.base's jdk.internal.vm to this module (the JDK's own Module.implAddExports,
+     * reachable because java.lang is open to us), and looks up the Continuation API the generators use.
+     */
+    private static void exportContinuations() throws ReflectiveOperationException {
+        java.lang.reflect.Method add = Module.class.getDeclaredMethod("implAddExports", String.class, Module.class);
+        add.setAccessible(true);
+        add.invoke(Object.class.getModule(), "jdk.internal.vm", Strands.class.getModule());
+        Class.forName("org.aio4j.ContinuationGenStack"); // its initialiser looks the Continuation API up
     }
 
     /** A builder of virtual threads scheduled by {@code scheduler}, or {@code null} in PORTABLE mode. */

@@ -260,7 +260,7 @@ public final class Task<T> extends Future<T> {
             mustCancel = false;
         }
         try {
-            strand.suspend();
+            strand.park();
         } finally {
             waitingOn = null;
         }
@@ -293,7 +293,7 @@ public final class Task<T> extends Future<T> {
             // behaviour (nothing else could have run), ~10x cheaper; kotlinx's yield() does the same.
             return;
         }
-        strand.yieldOnce();
+        strand.parkYield();
         if (mustCancel) {
             mustCancel = false;
             throw new CancelledError(cancelMessage);

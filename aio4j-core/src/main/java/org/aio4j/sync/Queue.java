@@ -2,6 +2,8 @@ package org.aio4j.sync;
 
 import java.util.Comparator;
 import java.util.Objects;
+import org.aio4j.Aio;
+import org.aio4j.AsyncGenerator;
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
 import org.aio4j.lowlevel.ParkingLot;
@@ -364,6 +366,31 @@ public final class Queue<E> {
             waited = true;
         }
         return take(waited);
+    }
+
+    /**
+     * The items as an async generator that ends when the queue is shut down and empty: Python's
+     * {@code while True: item = await queue.get()} loop, ending at {@code QueueShutDown}. Each value
+     * is taken with {@link #get()} when the consumer asks for it ({@code for (E item : queue.consume())}
+     * inside a coroutine, or {@link AsyncGenerator#forEach}), so several consumers may each iterate a
+     * {@code consume()} of their own and share the items. As with {@code get()}, call
+     * {@link #taskDone()} for each item if anyone {@link #join()}s the queue.
+     *
+     * <p>Nothing is taken until the generator is first asked for a value, and an item is taken only
+     * for a consumer that asked: breaking out of the loop loses no item.
+     */
+    public AsyncGenerator<E> consume() {
+        return Aio.asyncGenerator("consume " + this, out -> {
+            while (true) {
+                E item;
+                try {
+                    item = get();
+                } catch (QueueShutDown end) {
+                    return;
+                }
+                out.yield(item);
+            }
+        });
     }
 
     /**

@@ -26,6 +26,7 @@ public final class Main {
         demos.put("task-group", TaskGroupDemo::run);
         demos.put("queue-workers", QueueWorkersDemo::run);
         demos.put("echo", EchoDemo::run);
+        demos.put("async-generators", AsyncGeneratorDemo::run);
         return demos;
     }
 

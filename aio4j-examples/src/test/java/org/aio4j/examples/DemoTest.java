@@ -114,9 +114,29 @@ class DemoTest {
     }
 
     @Test
+    void asyncGeneratorDemoFetchesOnlyThePagesTheLoopReaches() {
+        String out = capture(AsyncGeneratorDemo::run);
+        assertThat(out).containsSubsequence(
+                "[ 0.00s] tick 0",
+                "[ 0.50s] tick 1",
+                "[ 1.00s] tick 2",
+                "[ 1.50s] GET /users?page=1",
+                "[ 1.80s] GET /users?page=2",
+                "[ 2.10s] GET /users?page=3",
+                "[ 2.40s] found user7: stop (pages 4 to 10 are never fetched)",
+                "[ 2.40s] allUsers closed",
+                "[ 2.40s] GET /users?page=1",
+                "[ 2.70s] GET /users?page=2",
+                "[ 3.00s] allUsers closed",
+                "[ 3.00s] first five: [user1, user2, user3, user4, user5]",
+                "total: 3.00 s");
+        assertThat(out).doesNotContain("page=4");
+    }
+
+    @Test
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
-                "api-calls-with-timeout", "task-group", "queue-workers", "echo");
+                "api-calls-with-timeout", "task-group", "queue-workers", "echo", "async-generators");
     }
 
     /** Real sockets, so real time: the order of events is checked, not their times. */

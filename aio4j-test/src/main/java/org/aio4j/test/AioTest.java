@@ -62,7 +62,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       {@link TestLoop#background} tasks excepted);</li>
  *   <li>if a task failed and nobody retrieved its exception;</li>
  *   <li>if a coroutine made during the test was never awaited;</li>
- *   <li>if the loop reported an error to its exception handler (a callback threw);</li>
+ *   <li>if the loop reported an error to its exception handler (a callback threw, or an async
+ *       generator the test left suspended failed while the end of the test closed it, as
+ *       {@link org.aio4j.EventLoop#shutdownAsyncgens()} does at the end of {@code Aio.run});</li>
  *   <li>if a task left behind ignores the cancellation sent when the body ends (still pending a
  *       virtual minute, or a real second, later);</li>
  *   <li>on timeout: {@link #timeout()} real seconds or {@link #virtualTimeout()} virtual seconds;

@@ -187,6 +187,10 @@ final class Session implements ExtensionContext.Store.CloseableResource {
             }
             collectLeaks(problems);
             cancelTheRest(problems);
+            // As Aio.run does: close generators the test left suspended (their errors are reported),
+            // in a task of the default factory: a factory the test installed is the test's business.
+            loop.setTaskFactory(null);
+            loop.runUntilComplete(loop.shutdownAsyncgens());
         } finally {
             testLoop.unregister();
             try {
