@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.aio4j.Aio;
-
+import org.aio4j.AsyncGenerator;
 import org.aio4j.StrandMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,18 +25,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1) // JmhFigures passes the JVM flags (BenchMain.JVM_FLAGS)
 public class AsyncGenBenchmarks {
-    interface AsyncGenerator<T> extends Iterable<T>, AutoCloseable {
-        void forEach(java.util.function.Consumer<? super T> c);
-        AsyncGenerator<T> filter(java.util.function.Predicate<? super T> p);
-        List<T> toList();
-        @Override default void close() {}
-    }
-    record Stub(int n, java.util.function.IntPredicate keep) implements AsyncGenerator<Integer> {
-        public java.util.Iterator<Integer> iterator() { return java.util.stream.IntStream.range(0, n).filter(keep).boxed().iterator(); }
-        public void forEach(java.util.function.Consumer<? super Integer> c) { for (int i = 0; i < n; i++) if (keep.test(i)) c.accept(i); }
-        public AsyncGenerator<Integer> filter(java.util.function.Predicate<? super Integer> p) { return new Stub(n, i -> keep.test(i) && p.test(i)); }
-        public List<Integer> toList() { List<Integer> l = new java.util.ArrayList<>(); forEach(l::add); return l; }
-    }
     /*
      * As in Aio4jBenchmarks, each invocation is a whole Aio.run (a loop, a main task, the
      * generator and its consumption inside the main task), and @OperationsPerInvocation turns the
@@ -78,7 +66,11 @@ public class AsyncGenBenchmarks {
 
     /** A generator of the integers 0 .. items-1. */
     static AsyncGenerator<Integer> counter(int items) {
-        return new Stub(items, i -> true);
+        return Aio.asyncGenerator("counter", out -> {
+            for (int i = 0; i < items; i++) {
+                out.yield(i);
+            }
+        });
     }
 
     /** Sums {@code items} items with a for loop over the generator; returns the sum, checked. */
