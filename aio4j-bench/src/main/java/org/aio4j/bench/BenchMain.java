@@ -182,9 +182,8 @@ public final class BenchMain {
                 continue;
             }
             if (figure == Figure.ASYNCGEN) {
-                new AsyncGenFigure(plan, logDir, script,
-                        unavailable.containsKey(Variant.ASYNCIO) ? null : PYTHON,
-                        unavailable.containsKey(Variant.UVLOOP) ? null : UVLOOP_PYTHON).run();
+                new AsyncGenFigure(plan, logDir, script, PYTHON, UVLOOP_PYTHON,
+                        unavailable.get(Variant.ASYNCIO), unavailable.get(Variant.UVLOOP)).run();
                 continue;
             }
             Map<Variant, Map<String, Double>> results = new EnumMap<>(Variant.class);
@@ -351,7 +350,7 @@ public final class BenchMain {
         String uvloop = probe(List.of(UVLOOP_PYTHON, "-c",
                 "import sys, uvloop; print(sys.version.split()[0], 'uvloop', uvloop.__version__)"));
         if (uvloop == null) {
-            unavailable.put(Variant.UVLOOP, "uvloop not importable");
+            unavailable.put(Variant.UVLOOP, "cannot import uvloop in " + UVLOOP_PYTHON + "; install python3-uvloop");
             System.out.println("# uvloop: unavailable (cannot import uvloop in " + UVLOOP_PYTHON
                     + "); install it with: apt-get install python3-uvloop. Its column shows n/a");
         } else {
