@@ -229,8 +229,8 @@ final class AsyncGenFigure {
     private String fasterThanUvloop(String what, String key, String uvloopKey) {
         Double aio4j = values.get(key);
         Double uvloop = values.get(uvloopKey);
-        String verdict = aio4j == null || uvloop == null ? "n/a" : uvloop / aio4j >= UVLOOP_FACTOR ? "met" : "MISSED";
-        return String.format(Locale.ROOT, "%s >= %sx faster than %s: %s %s", what,
+        String verdict = aio4j == null || uvloop == null ? "" : uvloop / aio4j >= UVLOOP_FACTOR ? " met" : " MISSED";
+        return String.format(Locale.ROOT, "%s >= %sx faster than %s: %s%s", what,
                 BenchMain.number(UVLOOP_FACTOR), labelOf(uvloopKey), ratio(uvloop, aio4j), verdict);
     }
 
@@ -238,8 +238,8 @@ final class AsyncGenFigure {
     private String withinFlow(String what, String key, String flowKey, String flowLabel) {
         Double aio4j = values.get(key);
         Double flow = values.get(flowKey);
-        String verdict = aio4j == null || flow == null ? "n/a" : aio4j / flow <= FLOW_FACTOR ? "met" : "MISSED";
-        return String.format(Locale.ROOT, "%s <= %sx %s: %s %s", what, BenchMain.number(FLOW_FACTOR), flowLabel,
+        String verdict = aio4j == null || flow == null ? "" : aio4j / flow <= FLOW_FACTOR ? " met" : " MISSED";
+        return String.format(Locale.ROOT, "%s <= %sx %s: %s%s", what, BenchMain.number(FLOW_FACTOR), flowLabel,
                 ratio(aio4j, flow), verdict);
     }
 
