@@ -20,6 +20,9 @@ Figures (the same scenarios as aio4j, Kotlin and virtual threads; see BenchMain 
                 one consumer task gets and sums them (sum checked)            ns/item
   lock          4 tasks each acquire one asyncio.Lock 50,000 times and
                 `await asyncio.sleep(0)` while holding it (count checked)     ns/acquire
+  asyncgen      an async generator yields 0 .. 999,999; two RESULT lines:    ns/item
+                asyncgen-for: `async for v in agen(): s += v` (sum checked);
+                asyncgen-comp: `[i async for i in agen() if i % 2]` (length, sum checked)
 
 --quick divides the counts by 10 and measures once without warm-up (smoke run).
 --uvloop runs on uvloop's event loop instead of asyncio's default one.
@@ -47,6 +50,7 @@ QUEUE_ITEMS = 1_000_000
 QUEUE_SIZE = 64
 LOCK_TASKS = 4
 LOCK_ACQUIRES_PER_TASK = 50_000
+ASYNCGEN_ITEMS = 1_000_000
 
 
 # --- scenarios: each returns the figure for one measurement -------------------------------------
@@ -154,6 +158,35 @@ def lock(runner, per_task):
     return timed(runner, main, expect=LOCK_TASKS * per_task) * 1e9 / (LOCK_TASKS * per_task)
 
 
+def asyncgen(runner, items):
+    """ns per item through an async generator that never awaits: each item is one __anext__ of
+    the generator, driven by the consuming coroutine's own frame (no task switch, no trip through
+    the event loop, so asyncio's and uvloop's loops do the same work here). Returns both lines."""
+
+    async def agen(n):
+        for i in range(n):
+            yield i
+
+    async def summed():
+        total = 0
+        async for v in agen(items):
+            total += v
+        return total
+
+    async def comprehension():
+        return [i async for i in agen(items) if i % 2]
+
+    per_item = timed(runner, summed, expect=items * (items - 1) // 2) * 1e9 / items
+    start = time.perf_counter()
+    odd = runner.run(comprehension())
+    comp_per_item = (time.perf_counter() - start) * 1e9 / items
+    half = items // 2  # the odd numbers below items, which sum to half * half
+    if len(odd) != half or sum(odd) != half * half:
+        raise RuntimeError(f"check failed: the comprehension kept {len(odd)} items summing to {sum(odd)}, "
+                           f"expected {half} summing to {half * half}")
+    return {"asyncgen-for": per_item, "asyncgen-comp": comp_per_item}
+
+
 def memory_once(runner, count):
     """RSS delta per task of `count` tasks parked on one future; run in a fresh interpreter."""
 
@@ -218,6 +251,7 @@ SCENARIOS = {
     "gather": (gather, GATHER_TASKS, "s"),
     "queue": (queue, QUEUE_ITEMS, "ns/item"),
     "lock": (lock, LOCK_ACQUIRES_PER_TASK, "ns/acquire"),
+    "asyncgen": (asyncgen, ASYNCGEN_ITEMS, "ns/item"),  # returns {key: value}: several lines
 }
 
 
@@ -260,14 +294,16 @@ def main(argv):
     # warm-up run is discarded, except for the gather figure (whose 1M tasks take ~15 s per run
     # here and warm the allocator up within the run) and in quick mode.
     warmups = 0 if quick or figure == "gather" else 1
-    samples = []
+    samples = {}  # RESULT key -> values; a scenario returns one value, or a dict of them by key
     for i in range(warmups + runs):
         with asyncio.Runner(loop_factory=factory) as runner:
             value = scenario(runner, count)
         if i >= warmups:
-            samples.append(value)
+            for key, v in (value if isinstance(value, dict) else {figure: value}).items():
+                samples.setdefault(key, []).append(v)
         gc.collect()
-    print(f"RESULT {figure} {statistics.median(samples):.6g} {unit}")
+    for key, values in samples.items():
+        print(f"RESULT {key} {statistics.median(values):.6g} {unit}")
 
 
 if __name__ == "__main__":

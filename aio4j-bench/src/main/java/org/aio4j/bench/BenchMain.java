@@ -32,9 +32,11 @@ import org.aio4j.Aio;
  * 3 {@code sleep0-pair}, 4 {@code gather}, 5 {@code memory}, 6 {@code queue}, 7 {@code lock}
  * (figures 6 and 7 have no target, so their lines have no target column), and 8 {@code echo}, TCP
  * echo servers (see {@link EchoFigure}; it runs only when named, {@code --echo-depth N} sets its
- * requests in flight per connection, default 1). {@code --quick} divides
+ * requests in flight per connection, default 1), and 9 {@code asyncgen}, ns per item through an
+ * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines).
+ * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
- * of figures 1-5 takes about 13 minutes on 2 cores; figures 6 and 7 add under a minute each). Figure
+ * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
  * lines go to stdout, progress to stderr, and every child's full output (JMH's report included) to
  * {@code target/bench-logs/}.
  * A line looks like
@@ -49,7 +51,8 @@ import org.aio4j.Aio;
 public final class BenchMain {
     /*
      * Who measures what, per figure:
-     * - aio4j, figures 1-4, 6 and 7: JMH through its Runner API (JmhFigures), one fork.
+     * - aio4j, figures 1-4, 6, 7 and 9: JMH through its Runner API (JmhFigures), one fork per
+     *   benchmark (figure 9: AsyncGenFigure, which also runs one benchmark in the portable mode).
      * - kotlin, vthreads: one child JVM per figure ("--child <variant> <figure>"), which warms up and
      *   returns the median of its measurements (Samples). A child per figure keeps the JIT profile
      *   and the heap of one scenario out of the next, as JMH's fork does for aio4j.
@@ -178,6 +181,11 @@ public final class BenchMain {
                 new EchoFigure(plan, logDir, UVLOOP_PYTHON, echoDepth).run();
                 continue;
             }
+            if (figure == Figure.ASYNCGEN) {
+                new AsyncGenFigure(plan, logDir, script, PYTHON, UVLOOP_PYTHON,
+                        unavailable.get(Variant.ASYNCIO), unavailable.get(Variant.UVLOOP)).run();
+                continue;
+            }
             Map<Variant, Map<String, Double>> results = new EnumMap<>(Variant.class);
             Map<Variant, String> failures = new EnumMap<>(Variant.class);
             for (Variant variant : Variant.values()) {
@@ -223,13 +231,7 @@ public final class BenchMain {
      */
     private Map<String, Double> inChildJvms(Variant variant, Figure figure, Path log)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
-                "--child", variant.label, figure.id()));
-        command.addAll(List.of(plan.args()));
+        List<String> command = childJvmCommand(variant.label, figure, plan);
         int children = figure.freshProcessPerRun() ? plan.runs() : 1;
         Map<String, List<Double>> values = new LinkedHashMap<>();
         for (int i = 0; i < children; i++) {
@@ -240,6 +242,21 @@ public final class BenchMain {
         values.forEach((key, list) -> medians.put(key,
                 Samples.median(list.stream().mapToDouble(Double::doubleValue).toArray())));
         return medians;
+    }
+
+    /**
+     * The command of a child JVM ({@code --child <variant> <figure>}) with this JVM's binary,
+     * {@link #JVM_FLAGS} and class path.
+     */
+    static List<String> childJvmCommand(String variant, Figure figure, Plan plan) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(),
+                "--child", variant, figure.id()));
+        command.addAll(List.of(plan.args()));
+        return command;
     }
 
     private List<String> pythonCommand(String python, Figure figure, boolean uvloop) {
@@ -315,7 +332,7 @@ public final class BenchMain {
         System.out.println("# aio4j-bench: " + mode);
         System.out.printf(Locale.ROOT, "# JDK %s, %d cores, JVM flags: %s; aio4j strand mode %s%n", jdk,
                 Runtime.getRuntime().availableProcessors(), String.join(" ", JVM_FLAGS), Aio.strandMode());
-        System.out.printf(Locale.ROOT, "# aio4j figures 1-4, 6, 7: JMH, 1 fork, %d warm-up + %d measurement"
+        System.out.printf(Locale.ROOT, "# aio4j figures 1-4, 6, 7, 9: JMH, 1 fork, %d warm-up + %d measurement"
                         + " iterations of %d ms (figure 4: %d + %d single shots); median of the iterations%n",
                 plan.jmhWarmupIterations(), plan.runs(), plan.jmhIterationMillis(),
                 plan.jmhSingleShotWarmups(), plan.runs());
@@ -333,7 +350,7 @@ public final class BenchMain {
         String uvloop = probe(List.of(UVLOOP_PYTHON, "-c",
                 "import sys, uvloop; print(sys.version.split()[0], 'uvloop', uvloop.__version__)"));
         if (uvloop == null) {
-            unavailable.put(Variant.UVLOOP, "uvloop not importable");
+            unavailable.put(Variant.UVLOOP, "cannot import uvloop in " + UVLOOP_PYTHON + "; install python3-uvloop");
             System.out.println("# uvloop: unavailable (cannot import uvloop in " + UVLOOP_PYTHON
                     + "); install it with: apt-get install python3-uvloop. Its column shows n/a");
         } else {
@@ -402,6 +419,15 @@ public final class BenchMain {
             System.out.println(memory.resultLines());
             return;
         }
+        if (figure == Figure.ASYNCGEN) {
+            Map<String, Double> values = switch (variant) {
+                case AIO4J -> AsyncGenBenchmarks.simpleLoops(plan);
+                case KOTLIN -> KotlinPeers.asyncGen(plan);
+                default -> throw new IllegalArgumentException("asyncgen has no " + variant.label + " variant");
+            };
+            values.forEach((key, value) -> System.out.printf(Locale.ROOT, "RESULT %s %.6g ns/item%n", key, value));
+            return;
+        }
         double value = switch (variant) {
             case AIO4J -> aio4jSimpleLoop(figure, plan);
             case KOTLIN -> switch (figure) {
@@ -413,6 +439,7 @@ public final class BenchMain {
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
                 case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
+                case ASYNCGEN -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
                 case PING_PONG -> VirtualThreadPeers.pingPong(plan);
@@ -423,6 +450,7 @@ public final class BenchMain {
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
                 case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
+                case ASYNCGEN -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
         };
@@ -460,6 +488,7 @@ public final class BenchMain {
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
             case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
+            case ASYNCGEN -> throw new AssertionError("handled by the caller");
         };
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
  * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
  * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
+ * Figures 8 (echo) and 9 (asyncgen) have lines of their own and are measured by their own classes.
  */
 enum Figure {
     PING_PONG("ping-pong", "pingPong", 0,
@@ -28,7 +29,13 @@ enum Figure {
             new Metric("lock", "lock x" + Workload.LOCK_TASKS + " tasks, sleep(0) held", "ns/acquire")),
     /** TCP echo servers; measured and printed by {@link EchoFigure}, run only when named. */
     ECHO("echo", null, 0,
-            new Metric("echo", "echo", "req/s"));
+            new Metric("echo", "echo", "req/s")),
+    /**
+     * ns per item through an async generator, several aio4j consumers against several peers;
+     * measured and printed by {@link AsyncGenFigure} (the metric gives only the line's label).
+     */
+    ASYNCGEN("asyncgen", null, Workload.ASYNCGEN_ITEMS,
+            new Metric("asyncgen", "asyncgen %s items", "ns/item"));
 
     /**
      * One printed line of a figure.
@@ -110,7 +117,7 @@ enum Figure {
         return this != ECHO;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-8). */
+    /** The figure named by {@code arg}: its id or its number (1-9). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

@@ -1,5 +1,7 @@
 package org.aio4j.bench;
 
+import java.util.List;
+
 /**
  * How much work one measurement of each figure does, shared by every JVM variant.
  *
@@ -15,7 +17,8 @@ final class Workload {
      * that loop start and thread start-up are noise, and the whole run stays within about 20
      * minutes. Figures 6 and 7 were sized on CPython asyncio (about 1 and 2 s per measurement on
      * the 2-core machine), so that each peer finishes one of them, warm-up included, well within a
-     * minute.
+     * minute. Figure 9 was sized the same way: CPython takes 60-110 ns per item, so a
+     * million items is about 0.1 s per measurement.
      */
 
     /** Figure 1: rounds of ping-pong; each round is two switches. */
@@ -36,6 +39,13 @@ final class Workload {
     static final int LOCK_TASKS = 4;
     /** Figure 7: acquisitions of the lock by each task. */
     static final int LOCK_ACQUIRES_PER_TASK = 50_000;
+    /** Figure 9: items an async generator yields, 0 .. ASYNCGEN_ITEMS - 1. */
+    static final int ASYNCGEN_ITEMS = 1_000_000;
+    /**
+     * Figure 9: items of the pull loop in the portable strand mode, where each item is a hand-over
+     * between two threads (microseconds, not nanoseconds); also the size in quick mode.
+     */
+    static final int ASYNCGEN_PORTABLE_ITEMS = 20_000;
 
     /**
      * Figure 6's check: the consumer sums the items 0 .. items-1 it got; anything but their sum means
@@ -66,6 +76,40 @@ final class Workload {
                     + " critical sections; mutual exclusion failed");
         }
         return counter;
+    }
+
+    /**
+     * Figure 9's check of a summing consumer: the items 0 .. items-1 sum to items * (items - 1) / 2;
+     * anything else means items were lost, duplicated or made up. Returns {@code sum}.
+     *
+     * @throws IllegalStateException if the sum is wrong
+     */
+    static long checkGeneratorSum(int items, long sum) {
+        long expected = (long) items * (items - 1) / 2;
+        if (sum != expected) {
+            throw new IllegalStateException("asyncgen: the consumer's items sum to " + sum + ", expected "
+                    + expected + " (0 + 1 + ... + " + (items - 1) + ")");
+        }
+        return sum;
+    }
+
+    /**
+     * Figure 9's check of the filtering comprehension: of 0 .. items-1 it keeps the odd numbers,
+     * {@code items / 2} of them, whose sum is {@code (items / 2)^2}. Returns the list's size.
+     *
+     * @throws IllegalStateException if the list is wrong
+     */
+    static int checkOddList(int items, List<Integer> odd) {
+        long half = items / 2;
+        long sum = 0;
+        for (int v : odd) {
+            sum += v;
+        }
+        if (odd.size() != half || sum != half * half) {
+            throw new IllegalStateException("asyncgen: the comprehension kept " + odd.size() + " items summing to "
+                    + sum + ", expected the " + half + " odd numbers below " + items + " (sum " + half * half + ")");
+        }
+        return odd.size();
     }
 
     private Workload() {}

@@ -5,7 +5,12 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.cancelChildren
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.channels.produce
+import kotlinx.coroutines.flow.filter
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
@@ -30,6 +35,16 @@ object KotlinPeers {
      * - the queue is a Channel<Int>(64) (send/receive suspend when full/empty), the lock a Mutex
      *   (FIFO: unlock hands the lock to the first waiter).
      * Each measured interval is the whole runBlocking call, as JMH times the whole Aio.run call.
+     *
+     * Figure 9 (async generators) has four peers, one per way Kotlin produces a stream of values:
+     * - flow { emit } .collect { }: push; the collector's lambda is called from inside emit, on the
+     *   same stack, as aio4j's forEach calls the consumer at each yield (the figure's named peer);
+     * - flow.filter { }.toList(): the comprehension, fused operators on the same push path;
+     * - sequence { yield }: pull; a stackless coroutine resumed by the iterator's hasNext/next (a
+     *   state-machine call, no stack switch), the closest analogue of aio4j's for loop;
+     * - produce { send } over a rendezvous Channel, consumed by a for loop: pull across two
+     *   coroutines, each item a suspension and a resumption of each side through the event loop.
+     * The sequence needs no coroutine scope; it still runs inside runBlocking, as every scenario.
      */
 
     /** Figure 1: ns per switch of two coroutines completing a deferred the other awaits. */
@@ -91,6 +106,58 @@ object KotlinPeers {
         return Samples.medianOf(plan) {
             timed { lockOnce(Workload.LOCK_TASKS, perTask) } / (Workload.LOCK_TASKS.toDouble() * perTask)
         }
+    }
+
+    /**
+     * Figure 9: ns per item for each of the four peers (see above), by RESULT key. Every consumer's
+     * work is checked (the sum of 0 until items, or the odd numbers below items).
+     */
+    @JvmStatic
+    fun asyncGen(plan: Plan): Map<String, Double> {
+        val items = plan.count(Workload.ASYNCGEN_ITEMS)
+        val perItem = { once: (Int) -> Unit -> Samples.medianOf(plan) { timed { once(items) } / items } }
+        return linkedMapOf(
+            "asyncgen-flow" to perItem(::flowOnce),
+            "asyncgen-flow-filter-tolist" to perItem(::flowFilterToListOnce),
+            "asyncgen-sequence" to perItem(::sequenceOnce),
+            "asyncgen-channel" to perItem(::channelOnce),
+        )
+    }
+
+    private fun flowOnce(items: Int) {
+        val sum = runBlocking {
+            var total = 0L
+            flow { for (i in 0 until items) emit(i) }.collect { total += it }
+            total
+        }
+        Workload.checkGeneratorSum(items, sum)
+    }
+
+    private fun flowFilterToListOnce(items: Int) {
+        val odd = runBlocking {
+            flow { for (i in 0 until items) emit(i) }.filter { it % 2 == 1 }.toList()
+        }
+        Workload.checkOddList(items, odd)
+    }
+
+    private fun sequenceOnce(items: Int) {
+        val sum = runBlocking {
+            var total = 0L
+            for (v in sequence { for (i in 0 until items) yield(i) }) total += v
+            total
+        }
+        Workload.checkGeneratorSum(items, sum)
+    }
+
+    @OptIn(ExperimentalCoroutinesApi::class) // produce is marked experimental, and stable in practice
+    private fun channelOnce(items: Int) {
+        val sum = runBlocking {
+            val channel = produce(capacity = Channel.RENDEZVOUS) { for (i in 0 until items) send(i) }
+            var total = 0L
+            for (v in channel) total += v
+            total
+        }
+        Workload.checkGeneratorSum(items, sum)
     }
 
     /**
