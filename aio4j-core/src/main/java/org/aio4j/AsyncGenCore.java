@@ -39,10 +39,6 @@ final class AsyncGenCore<T> implements Yielder<T> {
     /** Set by aclose: a yield now means the body ignored GeneratorExit. */
     private boolean closing;
 
-    // Push mode.
-    private AsyncPredicate<? super T> sink;
-    private GeneratorExit pushExit;
-    private Throwable consumerFailure;
 
     AsyncGenCore(AsyncGeneratorBody<T> body, String name) {
         this.body = body;
@@ -176,9 +172,6 @@ final class AsyncGenCore<T> implements Yielder<T> {
 
     @Override
     public Object yield(T v) {
-        if (sink != null) {
-            return pushYield(v);
-        }
         Strand s = Strand.current();
         if (s == null || s.runningGenerator != this || state != AsyncGeneratorState.RUNNING) {
             throw new IllegalStateException("yield(" + v + ") was called outside the body of the async generator '"
@@ -204,20 +197,18 @@ final class AsyncGenCore<T> implements Yielder<T> {
     void push(AsyncPredicate<? super T> action) {
         Strand.currentOrThrow("AsyncGenerator.forEach");
         state = AsyncGeneratorState.RUNNING;
-        sink = action;
+        Pusher<T> out = new Pusher<>(action, name);
         Throwable bodyFailure = null;
         try {
-            body.run(this);
+            body.run(out);
         } catch (Throwable e) {
             bodyFailure = e;
         } finally {
-            sink = null;
+            out.sink = null;
             state = AsyncGeneratorState.CLOSED;
         }
-        GeneratorExit exit = pushExit;
-        Throwable consumer = consumerFailure;
-        pushExit = null;
-        consumerFailure = null;
+        GeneratorExit exit = out.exit;
+        Throwable consumer = out.consumerFailure;
         if (consumer != null) {
             if (bodyFailure != null && bodyFailure != exit && bodyFailure != consumer) {
                 consumer.addSuppressed(bodyFailure);
@@ -230,23 +221,49 @@ final class AsyncGenCore<T> implements Yielder<T> {
         throw Sneaky.raise(escaped(bodyFailure));
     }
 
-    private Object pushYield(T v) {
-        if (pushExit != null) {
-            throw new IllegalStateException("async generator '" + name + "' ignored GeneratorExit: it yielded " + v
-                    + " while being closed; let GeneratorExit propagate from yield (clean up in finally)");
+    /**
+     * The Yielder of a push run: a small class of its own, so that the JIT sees one short path from
+     * the body's yield to the consumer's action (inlined whole in a hot loop, boxes and all).
+     */
+    private static final class Pusher<T> implements Yielder<T> {
+        AsyncPredicate<? super T> sink;
+        final String name;
+        GeneratorExit exit;
+        Throwable consumerFailure;
+
+        Pusher(AsyncPredicate<? super T> sink, String name) {
+            this.sink = sink;
+            this.name = name;
         }
-        boolean more;
-        try {
-            more = sink.test(v);
-        } catch (Throwable e) {
-            consumerFailure = e;
-            more = false;
+
+        @Override
+        public Object yield(T v) {
+            AsyncPredicate<? super T> action = sink;
+            if (action == null || exit != null) {
+                throw misuse(v);
+            }
+            boolean more;
+            try {
+                more = action.test(v);
+            } catch (Throwable e) {
+                consumerFailure = e;
+                more = false;
+            }
+            if (!more) {
+                exit = new GeneratorExit();
+                throw exit;
+            }
+            return null;
         }
-        if (!more) {
-            pushExit = new GeneratorExit();
-            throw pushExit;
+
+        private IllegalStateException misuse(T v) {
+            if (exit != null) {
+                return new IllegalStateException("async generator '" + name + "' ignored GeneratorExit: it yielded "
+                        + v + " while being closed; let GeneratorExit propagate from yield (clean up in finally)");
+            }
+            return new IllegalStateException("yield(" + v + ") was called after the async generator '" + name
+                    + "' ended; call out.yield(...) only from the body, while it runs");
         }
-        return null;
     }
 
     @Override
