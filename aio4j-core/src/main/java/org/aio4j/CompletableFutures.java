@@ -234,6 +234,9 @@ final class CompletableFutures {
         /** The loop closed before the task finished (or started): the result fails, if still pending. */
         void loopClosed() {
             loop.executor.forget(this);
+            if (coro.isCreated()) {
+                coro.close(); // it will never run: not "never awaited" either
+            }
             result.completeExceptionally(new IllegalStateException("the event loop was closed before coroutine '"
                     + coro.name() + "' (submitted with runCoroutineThreadsafe) finished"));
         }

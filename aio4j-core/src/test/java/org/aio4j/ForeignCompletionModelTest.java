@@ -91,6 +91,42 @@ class ForeignCompletionModelTest {
     }
 
     @Test
+    void aCancelRacingTheWorkerInterruptsOnlyTheFunctionAndTheFutureEndsCancelledOrWithTheResult() {
+        ModelCheck.explore(60, () -> {
+            EventLoop loop = ModelCheck.newLoop();
+            boolean[] interruptLeft = new boolean[1];
+            List<Thread> threads = new ArrayList<>();
+            Executor leakChecking = work -> {
+                Thread t = new Thread(() -> {
+                    work.run();
+                    interruptLeft[0] = Thread.currentThread().isInterrupted(); // the executor's next work would see it
+                }, "worker");
+                threads.add(t);
+                t.start();
+            };
+            Object[] outcome = new Object[1];
+            int[] inFlight = {-1};
+            Thread looper = start("loop", () -> {
+                Future<Integer> f = loop.runInExecutor(leakChecking, () -> 7);
+                loop.callSoon(f::cancel);
+                try {
+                    outcome[0] = loop.runUntilComplete(f);
+                } catch (CancelledError e) {
+                    outcome[0] = e;
+                }
+                join(threads.toArray(new Thread[0]));
+                drain(loop);
+                inFlight[0] = ModelCheck.workInFlightOutside(loop);
+                loop.close();
+            });
+            join(looper);
+            check(!interruptLeft[0], "the cancellation's interrupt outlived the function on the worker thread");
+            check(inFlight[0] == 0, "no work is left in flight: %d", inFlight[0]);
+            check(outcome[0] instanceof CancelledError, "a cancel before the hand-back wins: %s", outcome[0]);
+        });
+    }
+
+    @Test
     void runInExecutorWorkEndingAfterTheLoopClosedIsDroppedWithoutAnError() {
         ModelCheck.explore(30, () -> {
             EventLoop loop = ModelCheck.newLoop();
