@@ -1,5 +1,6 @@
 package org.aio4j.shell;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -114,7 +115,10 @@ public final class AioShell {
                 out.println(banner());
                 out.flush();
             }
-            JavaShellToolBuilder tool = JavaShellToolBuilder.builder().in(in, null).out(out).err(err);
+            // The tool closes its streams when it ends, before it closes its JShell state, and so the loop:
+            // what the loop prints as it closes (cancelled tasks, late reports) needs them open.
+            JavaShellToolBuilder tool = JavaShellToolBuilder.builder().in(in, null)
+                    .out(unclosable(out)).err(unclosable(err));
             if (in != System.in) {
                 tool.persistence(new HashMap<>());
             }
@@ -122,6 +126,21 @@ public final class AioShell {
         } finally {
             Files.deleteIfExists(startup);
         }
+    }
+
+    /** {@code stream}, except that closing it only flushes it. */
+    private static PrintStream unclosable(PrintStream stream) {
+        return new PrintStream(new FilterOutputStream(stream) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                stream.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                stream.flush();
+            }
+        }, true, stream.charset());
     }
 
     private static String banner() {
