@@ -27,7 +27,7 @@ final class ShellLoop {
      * (asyncio.Runner.close; python -m asyncio in 3.11 only stops its loop).
      *
      * Lifecycle (field state, guarded by this):
-     *   STARTING --loop created, about to run forever--> RUNNING --close()--> CLOSING
+     *   STARTING --loop created, about to run forever--> RUNNING --close(), or runForever returned--> CLOSING
      *   CLOSING --Runner.close returned--> CLOSED
      *   STARTING --creating the loop failed--> CLOSED
      */
@@ -154,6 +154,9 @@ final class ShellLoop {
             try {
                 loop.runForever();
             } finally {
+                synchronized (this) {
+                    state = State.CLOSING; // also when a snippet stopped the loop itself
+                }
                 int pending = loop.allTasks().size();
                 if (pending > 0) {
                     err.println("|  aio4j: closing the event loop: cancelling " + pending + " pending task"

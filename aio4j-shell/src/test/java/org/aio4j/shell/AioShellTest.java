@@ -3,6 +3,11 @@ package org.aio4j.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.aio4j.Aio;
 import org.aio4j.EventLoop;
@@ -10,6 +15,7 @@ import org.aio4j.StrandMode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The async shell driven by its input, in this JVM (so in this run's strand mode). Each test is one
@@ -197,6 +203,36 @@ class AioShellTest {
                 new java.io.PrintStream(err, true), "--execution", "local");
         assertThat(status).isEqualTo(2);
         assertThat(err.toString()).contains("--execution is not allowed");
+    }
+
+    @Test
+    void mainRunsAShellOnTheStandardStreamsOfItsOwnJvm(@TempDir Path tmp) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Aio.strandMode() == StrandMode.LOOP_SCHEDULED) {
+            cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED"); // the flag ./aio4j passes; the same mode as this run
+        }
+        cmd.addAll(List.of("-Djava.util.prefs.userRoot=" + tmp.resolve("prefs"), // not the user's jshell settings
+                "-cp", codeSources(Aio.class, org.aio4j.net.Streams.class, AioShell.class),
+                AioShell.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("err.txt").toFile()).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(("sleep(0.1, 42)\n"
+                    + "var bg = createTask(async(() -> sleep(60, 0)))\n").getBytes(StandardCharsets.UTF_8));
+        } // end of input: the session ends
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the shell ended; output:%n%s", out).isTrue();
+        String err = Files.readString(tmp.resolve("err.txt"));
+        assertThat(p.exitValue()).as("exit status; output:%n%s%nerrors:%n%s", out, err).isZero();
+        assertThat(out).contains("strand mode " + Aio.strandMode()).contains("$1 ==> 42");
+        assertThat(err).contains("|  aio4j: closing the event loop: cancelling 1 pending task");
+    }
+
+    private static String codeSources(Class<?>... classes) throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (Class<?> c : classes) {
+            paths.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        return String.join(java.io.File.pathSeparator, paths);
     }
 
     private static int value(String evalOutput) {
