@@ -4,6 +4,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The future of {@link EventLoop#runInExecutor} and {@link Aio#toThread}: completes with what the
@@ -30,6 +31,15 @@ final class ExecutorFuture<T> extends Future<T> implements Runnable {
      * withdrawing, so the executor's next work on that thread does not see it (FutureTask's concern,
      * solved with a lock instead of its spin on INTERRUPTING: contention here is one cancel at most).
      *
+     * Why the interrupt is delivered from a thread of its own: Thread.interrupt() on a thread blocked in
+     * an InterruptibleChannel operation closes the channel in the interrupting thread, and a
+     * FileChannel's close waits until the blocked thread has left its system call. The JDK can signal a
+     * platform thread out of a blocking read, but not a virtual one (NativeThread.signal does nothing for
+     * it): interrupting a virtual thread stuck in a FIFO read would block the interrupter until data
+     * arrives. So the loop thread never calls interrupt() itself; an interrupter thread does, under the
+     * lock (a worker that returns meanwhile waits for it to let go, so the interrupt still cannot hit the
+     * executor's next work).
+     *
      * Outcome after cancellation: a result is discarded; an exception that is the interruption
      * (InterruptedException, InterruptedIOException, ClosedByInterruptException, anywhere in the
      * cause chain) is the expected end and dropped; any other exception would be lost with nobody
@@ -44,6 +54,10 @@ final class ExecutorFuture<T> extends Future<T> implements Runnable {
      * </pre>
      */
     private enum Work { QUEUED, RUNNING, FINISHED, DROPPED }
+
+    /** Threads that deliver a cancellation's interrupt (see the notes). */
+    private static final ThreadFactory INTERRUPTERS =
+            Strands.workerThreadBuilder().name("aio4j-interrupter").factory();
 
     private final Callable<T> fn;
     /** The sender's context variables (null: none), set on the worker while the function runs. */
@@ -86,21 +100,33 @@ final class ExecutorFuture<T> extends Future<T> implements Runnable {
         cancelRequested = true;
         cancelRequestMessage = message;
         boolean dropped = false;
+        boolean running = false;
         synchronized (lock) {
             if (work == Work.QUEUED) {
                 work = Work.DROPPED;
                 dropped = true;
-            } else if (work == Work.RUNNING) {
-                interrupted = true;
-                worker.interrupt();
+            } else {
+                running = work == Work.RUNNING;
             }
             // FINISHED: the hand-back is on its way and completes the future as CANCELLED.
         }
         if (dropped) {
             loop.outsideWork(-1);
             complete(State.CANCELLED, message);
+        } else if (running) {
+            INTERRUPTERS.newThread(this::interruptWorker).start(); // never on the loop thread: see the notes
         }
         return true;
+    }
+
+    /** On an interrupter thread: interrupts the worker if it is still in the function. */
+    private void interruptWorker() {
+        synchronized (lock) {
+            if (work == Work.RUNNING) {
+                interrupted = true;
+                worker.interrupt();
+            }
+        }
     }
 
     /** The work, on the executor's thread. */

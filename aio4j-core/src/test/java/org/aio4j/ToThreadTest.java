@@ -2,11 +2,16 @@ package org.aio4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -132,6 +137,78 @@ class ToThreadTest {
             pipe.sink().close();
             pipe.source().close();
         }
+    }
+
+    /** A new FIFO (named pipe) in a temp dir, or a skipped test where mkfifo is missing. */
+    private static Path fifo() throws Exception {
+        Path dir = Files.createTempDirectory("aio4j-fifo");
+        Path fifo = dir.resolve("fifo");
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (IOException e) {
+            p = null;
+        }
+        assumeTrue(p != null && p.waitFor() == 0 && Files.exists(fifo), "needs mkfifo");
+        return fifo;
+    }
+
+    private static void deleteFifo(Path fifo) throws IOException {
+        Files.deleteIfExists(fifo);
+        Files.deleteIfExists(fifo.getParent());
+    }
+
+    @Test
+    void aTimeoutStopsAFifoReadOnAPlatformThreadExecutor() throws Exception {
+        Path fifo = fifo();
+        ExecutorService platform = Executors.newFixedThreadPool(1);
+        // READ and WRITE: opening a FIFO for reading alone blocks until a writer opens it.
+        try (FileChannel ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Aio.run(Aio.async(() -> Aio.timeout(0.3, () ->
+                    Aio.await(Aio.runningLoop().runInExecutor(platform, () -> ch.read(ByteBuffer.allocate(8))))))))
+                    .isInstanceOf(TimeoutError.class);
+            assertThat(secondsSince(start)).isLessThan(2.0);
+            assertThat(ch.isOpen()).isFalse();
+        } finally {
+            platform.shutdownNow();
+            deleteFifo(fifo);
+        }
+    }
+
+    @Test
+    void aFifoReadOnAVirtualThreadCannotBeInterruptedSoTheCancellationWaitsButTheLoopRunsOn() throws Exception {
+        Path fifo = fifo();
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (FileChannel ch = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Aio.run(Aio.async(() -> {
+                CountDownLatch reading = new CountDownLatch(1);
+                Future<Integer> read = Aio.runningLoop().runInExecutor(null, () -> {
+                    reading.countDown();
+                    try {
+                        return ch.read(ByteBuffer.allocate(8));
+                    } finally {
+                        order.add("read returned");
+                    }
+                });
+                Aio.toThread(() -> reading.await(5, TimeUnit.SECONDS));
+                Aio.sleep(0.05); // into the read(2) call
+                read.cancel();
+                int ticks = 0;
+                for (; ticks < 5; ticks++) {
+                    Aio.sleep(0.02); // the loop is not held by the interrupt
+                }
+                assertThat(read.done()).as("the JDK cannot signal a virtual thread out of read(2)").isFalse();
+                try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.WRITE)) {
+                    writer.write(ByteBuffer.wrap(new byte[] {1})); // data arrives: the read returns
+                }
+                assertThatThrownBy(() -> Aio.await(read)).isInstanceOf(CancelledError.class);
+                order.add("cancellation completed after " + ticks + " ticks");
+            }));
+        } finally {
+            deleteFifo(fifo);
+        }
+        assertThat(order).containsExactly("read returned", "cancellation completed after 5 ticks");
     }
 
     @Test

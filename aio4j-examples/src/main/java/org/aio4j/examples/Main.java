@@ -27,6 +27,8 @@ public final class Main {
         demos.put("queue-workers", QueueWorkersDemo::run);
         demos.put("echo", EchoDemo::run);
         demos.put("async-generators", AsyncGeneratorDemo::run);
+        demos.put("blocking-read-timeout", ThreadsDemo::blockingReadUnderTimeout);
+        demos.put("run-coroutine-threadsafe", ThreadsDemo::plainThreadSubmitsCoroutines);
         return demos;
     }
 

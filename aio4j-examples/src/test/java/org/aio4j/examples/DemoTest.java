@@ -136,7 +136,8 @@ class DemoTest {
     @Test
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
-                "api-calls-with-timeout", "task-group", "queue-workers", "echo", "async-generators");
+                "api-calls-with-timeout", "task-group", "queue-workers", "echo", "async-generators",
+                "blocking-read-timeout", "run-coroutine-threadsafe");
     }
 
     /** Real sockets, so real time: the order of events is checked, not their times. */
@@ -155,5 +156,27 @@ class DemoTest {
                 "silent for 1.0 s, hanging up",
                 "client: server closed the connection (0 more bytes)",
                 "server: closed");
+    }
+
+    private static String captureRealTime(java.util.function.BiConsumer<PrintStream, DemoRunner> demo) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        demo.accept(out, org.aio4j.Aio::run); // threads do not follow a virtual clock
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aTimeoutAroundABlockingReadOnAThreadStopsItAfterOneSecond() {
+        String out = captureRealTime(ThreadsDemo::blockingReadUnderTimeout);
+        assertThat(out).contains("read(pipe) on a worker thread, within timeout(1.0)")
+                .contains("TimeoutError; the worker was interrupted (ClosedByInterruptException) and has returned")
+                .containsPattern("total: 1\\.[0-4]\\d s");
+    }
+
+    @Test
+    void aPlainThreadCollectsTheResultsOfTheCoroutinesItSubmitted() {
+        String out = captureRealTime(ThreadsDemo::plainThreadSubmitsCoroutines);
+        assertThat(out).contains("collected [order-1: shipped, order-2: shipped, order-3: shipped]")
+                .containsPattern("total: 0\\.[3-6]\\d s");
     }
 }
