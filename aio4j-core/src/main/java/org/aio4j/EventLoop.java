@@ -97,7 +97,7 @@ public final class EventLoop {
     private TaskFactory taskFactory = TaskFactory.DEFAULT;
     /** Threads: executors, the default executor, coroutines from other threads (ExecutorBridge's rules). */
     final ExecutorBridge executor = new ExecutorBridge(this);
-    private AsyncGenRegistry asyncGens;
+    private final AsyncGenRegistry asyncGens = new AsyncGenRegistry(this);
     /** The test kit's hooks, when it uses this loop (null otherwise). */
     private TestHooks testHooks;
 
@@ -706,16 +706,11 @@ public final class EventLoop {
 
     /** Whether some async generator of this loop is suspended mid-iteration (Runner skips the shutdown task if not). */
     boolean hasAsyncGensToClose() {
-        return asyncGens != null && asyncGens.size() > 0;
+        return asyncGens.size() > 0;
     }
 
     AsyncGenRegistry asyncGens() {
-        AsyncGenRegistry r = asyncGens;
-        if (r == null) {
-            r = new AsyncGenRegistry(this);
-            asyncGens = r;
-        }
-        return r;
+        return asyncGens;
     }
 
     // ================================================================ errors and debug
