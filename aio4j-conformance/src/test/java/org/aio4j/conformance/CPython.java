@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Python interpreter ({@code asyncio_interpreter.py}) once over every scenario, in one
- * {@code python3} process, and hands out its outcomes.
+ * The outcomes of CPython's asyncio for a set of scenarios: from one {@code python3} process that
+ * runs the Python interpreter ({@code asyncio_interpreter.py}) over all of them, or from a
+ * recording of such a run ({@link Reference}).
  */
 final class CPython {
     /** The CPython whose asyncio the scenarios are checked against: its semantics are the reference. */
@@ -33,8 +34,19 @@ final class CPython {
         return (Map<String, Object>) results.get(name);
     }
 
+    /** The names of the scenarios it has outcomes for. */
+    java.util.Set<String> names() {
+        return results.keySet();
+    }
+
+    /** The CPython's version, with "(recorded)" after it for a recording. */
     String version() {
         return version;
+    }
+
+    /** The outcomes of a recording ({@link Reference}) made by CPython {@code version}. */
+    static CPython recorded(Map<String, Object> results, String version) {
+        return new CPython(results, version + " (recorded)");
     }
 
     /**

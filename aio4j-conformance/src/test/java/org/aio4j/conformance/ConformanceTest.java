@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The differential conformance suite: every scenario under {@code src/test/resources/scenarios} runs
- * on CPython 3.11's asyncio (one {@code python3} process for all of them, on a virtual-time loop)
+ * on CPython 3.11's asyncio (one {@code python3} process for all of them, on a virtual-time loop,
+ * or its recording)
  * and on aio4j (a virtual clock), and the two outcomes must be the same: the event trace with the
  * virtual time of each event, the main task's result, and the final state of every task.
  *
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.TestFactory;
  * <p>A scenario marked {@code "known_discrepancy": "..."} records an aio4j bug found by this suite
  * and not fixed yet: while aio4j still differs it is reported as skipped, with the diff; once aio4j
  * matches, it fails until the marker is removed.
+ *
+ * <p>CPython's outcomes come from a live CPython 3.11 when one is found, else from the recording
+ * in {@code src/test/resources/recordings} ({@link Reference}).
  *
  * <p>Run one scenario: {@code -Daio4j.conformance.only=name1,name2}.
  */
@@ -63,12 +67,21 @@ class ConformanceTest {
             Set<String> names = Set.of(only.split(","));
             all = all.stream().filter(s -> names.contains(s.name())).toList();
         }
-        CPython python = CPython.runAll(System.getProperty("aio4j.conformance.python", "python3"),
-                resource("python/asyncio_interpreter.py"), dir);
+        Reference reference = Reference.get();
+        boolean live = reference.source() == Reference.Source.LIVE;
+        CPython python = live ? CPython.runAll(reference.python(), resource("python/asyncio_interpreter.py"), dir)
+                : reference.recorded("scenarios.json");
         Map<String, List<DynamicNode>> byFile = new LinkedHashMap<>();
         for (Scenario s : all) {
-            byFile.computeIfAbsent(s.file(), f -> new ArrayList<>())
-                    .add(DynamicTest.dynamicTest(s.name(), () -> check(s, python)));
+            byFile.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(DynamicTest.dynamicTest(s.name(), () -> {
+                if (!live && !Boolean.FALSE.equals(s.spec().get("python"))
+                        && !reference.fileIsAsRecorded("scenarios.json", s.file())) {
+                    fail(header(s, python) + s.file() + " changed since CPython's outcomes were recorded, and no"
+                            + " CPython " + CPython.REQUIRED_VERSION + " is at hand to run it live; re-record: "
+                            + Reference.RERECORD);
+                }
+                check(s, python);
+            }));
         }
         return byFile.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(e.getKey(), e.getValue()));
     }
