@@ -36,7 +36,8 @@ import org.aio4j.sync.Semaphore;
  * <p>The mirror of {@code asyncio_interpreter.py}: each op does what the Python op does, with the
  * aio4j call that corresponds to the asyncio call, and logs the same event text. A change to one
  * interpreter needs the same change to the other. The scenario format is described in the module's
- * README.md. The async generator ops are in {@link GeneratorOps}.
+ * README.md. The async generator ops are in {@link GeneratorOps}, the primitive and queue ops in
+ * {@link SyncOps}.
  */
 final class AioInterpreter {
     /*
@@ -70,7 +71,13 @@ final class AioInterpreter {
     /** The shared variables of "set_var" / "add_var", read by Condition predicates. */
     private final Map<String, Object> vars = new LinkedHashMap<>();
     private EventLoop loop;
+
+    /** The scenario's shared variables (for {@link SyncOps}). */
+    Map<String, Object> vars() {
+        return vars;
+    }
     private final GeneratorOps generators = new GeneratorOps(this);
+    private final SyncOps sync = new SyncOps(this);
 
     @SuppressWarnings("unchecked")
     AioInterpreter(Map<String, Object> scenario) {
@@ -215,7 +222,7 @@ final class AioInterpreter {
         throw new BrokenScenario("a step needs a 'body' or a 'coro': " + spec);
     }
 
-    private Object obj(String name) {
+    Object obj(String name) {
         Object o = objs.get(name);
         if (o == null) {
             throw new BrokenScenario("unknown object '" + name + "'");
@@ -443,7 +450,7 @@ final class AioInterpreter {
                 // try/finally, not try-with-resources: as in Python's `async with`, an error of the
                 // release (a lock somebody else released meanwhile) replaces the body's error instead
                 // of being added to it as suppressed.
-                AutoCloseable held = acquireOf(on(step, Object.class), step);
+                AutoCloseable held = sync.acquireOf(on(step, Object.class), step);
                 try {
                     return block((List<Object>) step.getOrDefault("body", List.of()), handling);
                 } finally {
@@ -451,7 +458,7 @@ final class AioInterpreter {
                 }
             }
             default -> {
-                if (syncStep(op, step)) {
+                if (sync.step(op, step)) {
                     return null;
                 }
                 Object r = generators.step(op, step, handling);
@@ -472,37 +479,6 @@ final class AioInterpreter {
      * asyncio's QueueEmpty / QueueFull are aio4j's null / false returns of tryGet / tryPut: the
      * interpreter turns them into the error the Python side raises, by the same name.
      */
-
-    /**
-     * A queue item. Queues hold these, so that a priority queue orders scenario values the way
-     * Python orders them (numbers, strings, lists lexicographically), which the JSON values' Java
-     * classes do not do by themselves (a List is not Comparable).
-     */
-    private record Item(Object value) implements Comparable<Item> {
-        @Override
-        public int compareTo(Item o) {
-            return compareValues(value, o.value);
-        }
-
-        private static int compareValues(Object a, Object b) {
-            if (a instanceof Number x && b instanceof Number y) {
-                return Long.compare(x.longValue(), y.longValue());
-            }
-            if (a instanceof String x && b instanceof String y) {
-                return x.compareTo(y);
-            }
-            if (a instanceof List<?> x && b instanceof List<?> y) {
-                for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
-                    int c = compareValues(x.get(i), y.get(i));
-                    if (c != 0) {
-                        return c;
-                    }
-                }
-                return Integer.compare(x.size(), y.size());
-            }
-            throw new BrokenScenario("a priority queue cannot order " + a + " and " + b);
-        }
-    }
 
     interface VoidAction {
         void run() throws Exception;
@@ -525,212 +501,6 @@ final class AioInterpreter {
             throw new BrokenScenario("'" + step.get("on") + "' cannot do '" + step.get("op") + "'");
         }
         return type.cast(o);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Queue<Item> queue(Map<String, Object> step) {
-        return on(step, Queue.class);
-    }
-
-    /** {@code acquire()} of a lock, condition or semaphore (Python's {@code await x.acquire()}). */
-    private AutoCloseable acquireOf(Object o, Map<String, Object> step) {
-        if (o instanceof Lock l) {
-            return l.acquire();
-        }
-        if (o instanceof Condition c) {
-            return c.acquire();
-        }
-        if (o instanceof Semaphore s) {
-            return s.acquire();
-        }
-        throw new BrokenScenario("'" + step.get("on") + "' cannot do '" + step.get("op") + "'");
-    }
-
-    /** The primitive and queue ops; false if {@code op} is none of them. */
-    @SuppressWarnings("unchecked")
-    private boolean syncStep(String op, Map<String, Object> step) throws Exception {
-        String x = (String) step.get("on");
-        switch (op) {
-            case "new" -> opNew(step);
-            case "acquire" -> {
-                Object o = on(step, Object.class);
-                logged("acquire " + x, () -> {
-                    acquireOf(o, step);
-                    return true;
-                });
-            }
-            case "release" -> {
-                Object o = on(step, Object.class);
-                loggedVoid("release " + x, () -> {
-                    if (o instanceof Lock l) {
-                        l.release();
-                    } else if (o instanceof Condition c) {
-                        c.release();
-                    } else if (o instanceof Semaphore s) {
-                        s.release();
-                    } else {
-                        throw new BrokenScenario("'" + x + "' cannot do 'release'");
-                    }
-                });
-            }
-            case "locked" -> {
-                Object o = on(step, Object.class);
-                logged("locked " + x, () -> {
-                    if (o instanceof Lock l) {
-                        return l.locked();
-                    } else if (o instanceof Condition c) {
-                        return c.locked();
-                    } else if (o instanceof Semaphore s) {
-                        return s.locked();
-                    }
-                    throw new BrokenScenario("'" + x + "' cannot do 'locked'");
-                });
-            }
-            case "set" -> {
-                Event e = on(step, Event.class);
-                loggedVoid("set " + x, e::set);
-            }
-            case "clear" -> {
-                Event e = on(step, Event.class);
-                loggedVoid("clear " + x, e::clear);
-            }
-            case "is_set" -> {
-                Event e = on(step, Event.class);
-                logged("is_set " + x, e::isSet);
-            }
-            case "set_var" -> {
-                vars.put((String) step.get("var"), step.get("value"));
-                log("var " + step.get("var") + " = " + Formats.value(step.get("value")));
-            }
-            case "add_var" -> {
-                String v = (String) step.get("var");
-                long by = ((Number) step.getOrDefault("by", 1L)).longValue();
-                vars.put(v, ((Number) vars.getOrDefault(v, 0L)).longValue() + by);
-                log("var " + v + " = " + Formats.value(vars.get(v)));
-            }
-            case "notify" -> {
-                Condition c = on(step, Condition.class);
-                int n = ((Number) step.getOrDefault("n", 1L)).intValue();
-                loggedVoid("notify " + x + " " + n, () -> c.signal(n));
-            }
-            case "notify_all" -> {
-                Condition c = on(step, Condition.class);
-                loggedVoid("notify_all " + x, c::signalAll);
-            }
-            case "reset" -> {
-                Barrier b = on(step, Barrier.class);
-                loggedVoid("reset " + x, b::reset);
-            }
-            case "abort" -> {
-                Barrier b = on(step, Barrier.class);
-                loggedVoid("abort " + x, b::abort);
-            }
-            case "n_waiting" -> {
-                Barrier b = on(step, Barrier.class);
-                logged("n_waiting " + x, b::waiting);
-            }
-            case "broken" -> {
-                Barrier b = on(step, Barrier.class);
-                logged("broken " + x, b::broken);
-            }
-            case "parties" -> {
-                Barrier b = on(step, Barrier.class);
-                logged("parties " + x, b::parties);
-            }
-            case "put" -> {
-                Queue<Item> q = queue(step);
-                Object v = step.get("value");
-                loggedVoid("put " + x + " " + Formats.value(v), () -> q.put(new Item(v)));
-            }
-            case "get" -> {
-                Queue<Item> q = queue(step);
-                logged("get " + x, () -> q.get().value());
-            }
-            case "put_nowait" -> {
-                Queue<Item> q = queue(step);
-                Object v = step.get("value");
-                loggedVoid("put_nowait " + x + " " + Formats.value(v), () -> {
-                    if (!q.tryPut(new Item(v))) {
-                        throw new ScenarioError("QueueFull", null);
-                    }
-                });
-            }
-            case "get_nowait" -> {
-                Queue<Item> q = queue(step);
-                logged("get_nowait " + x, () -> {
-                    Item i = q.tryGet();
-                    if (i == null) {
-                        throw new ScenarioError("QueueEmpty", null);
-                    }
-                    return i.value();
-                });
-            }
-            case "qsize" -> {
-                Queue<Item> q = queue(step);
-                logged("qsize " + x, q::qsize);
-            }
-            case "empty" -> {
-                Queue<Item> q = queue(step);
-                logged("empty " + x, q::empty);
-            }
-            case "full" -> {
-                Queue<Item> q = queue(step);
-                logged("full " + x, q::full);
-            }
-            case "task_done" -> {
-                Queue<Item> q = queue(step);
-                loggedVoid("task_done " + x, q::taskDone);
-            }
-            case "join" -> {
-                Queue<Item> q = queue(step);
-                loggedVoid("join " + x, q::join);
-            }
-            case "shutdown" -> {
-                Queue<Item> q = queue(step);
-                boolean immediate = Boolean.TRUE.equals(step.get("immediate"));
-                loggedVoid("shutdown " + x + (immediate ? " immediate" : ""), () -> q.shutdown(immediate));
-            }
-            default -> {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void opNew(Map<String, Object> step) {
-        String name = (String) step.get("name");
-        String kind = (String) step.get("kind");
-        int value = ((Number) step.getOrDefault("value", 1L)).intValue();
-        int maxsize = ((Number) step.getOrDefault("maxsize", 0L)).intValue();
-        Object o;
-        try {
-            o = switch (kind) {
-                case "lock" -> Lock.create();
-                case "event" -> Event.create();
-                case "condition" -> {
-                    if (!step.containsKey("lock")) {
-                        yield Condition.create();
-                    }
-                    if (!(obj((String) step.get("lock")) instanceof Lock l)) {
-                        throw new BrokenScenario("the lock of a condition must be a lock: " + step.get("lock"));
-                    }
-                    yield Condition.create(l);
-                }
-                case "semaphore" -> Semaphore.create(value);
-                case "bounded_semaphore" -> Semaphore.bounded(value);
-                case "barrier" -> Barrier.create(((Number) step.get("parties")).intValue());
-                case "queue" -> Queue.<Item>create(maxsize);
-                case "lifo_queue" -> Queue.<Item>lifo(maxsize);
-                case "priority_queue" -> Queue.<Item>priority(maxsize);
-                default -> throw new BrokenScenario("unknown kind '" + kind + "'");
-            };
-        } catch (BrokenScenario e) {
-            throw e;
-        } catch (RuntimeException e) {
-            log("new " + name + " ! " + Formats.exception(e));
-            throw e;
-        }
-        register(name, o, "sync");
     }
 
     private void waitOn(Map<String, Object> step) throws Exception {
