@@ -498,6 +498,7 @@ public final class EventLoop {
         thread = me;
         state = LoopState.RUNNING;
         RUNNING_LOOP.set(this);
+        ready.watch.running(this);
         try {
             while (true) {
                 runOnce();
@@ -506,6 +507,7 @@ public final class EventLoop {
                 }
             }
         } finally {
+            ready.watch.stopped();
             stopping = false;
             RUNNING_LOOP.remove();
             state = LoopState.IDLE;
@@ -632,7 +634,7 @@ public final class EventLoop {
 
         // 3. Timers that are due.
         if (next != null) {
-            timers.popDue(clock.nanoTime(), ready.deque());
+            timers.popDue(clock.nanoTime(), ready.deque(), ready.watch);
         }
 
         // 4. Exactly the callbacks ready now (items pushed at the head meanwhile are counted in).

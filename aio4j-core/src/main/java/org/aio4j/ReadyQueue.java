@@ -16,6 +16,8 @@ final class ReadyQueue {
      */
 
     private final ArrayDeque<Object> items = new ArrayDeque<>();
+    /** What the watchdog reads: the item running now, the batch length. */
+    final LoopWatch watch = new LoopWatch();
     private int batchLeft;
     /** The context of the callback running now (built lazily from its handle's captured variables). */
     private Context callbackContext;
@@ -53,6 +55,7 @@ final class ReadyQueue {
     /** The batch of this iteration: exactly the items ready now. */
     void startBatch() {
         batchLeft = items.size();
+        watch.batch(batchLeft);
     }
 
     /** Items of the current batch not run yet. */
@@ -96,6 +99,7 @@ final class ReadyQueue {
     void runItem(EventLoop loop, Object item) {
         boolean timed = loop.isDebug(); // read once: the item may turn debug mode on or off
         long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
+        watch.enter(item);
         try {
             if (item instanceof Handle h) {
                 callbackContext = h.contextVars == null ? null : new Context(h.contextVars);
@@ -118,6 +122,8 @@ final class ReadyQueue {
             }
             Handle h = item instanceof Handle hh ? hh : null;
             loop.callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
+        } finally {
+            watch.exit();
         }
         if (timed) {
             long took = SystemClock.INSTANCE.nanoTime() - started;

@@ -59,8 +59,11 @@ final class TimerQueue {
     }
 
     /** Moves every live timer due at {@code now} to {@code ready}, in deadline order. */
-    void popDue(long now, java.util.ArrayDeque<Object> ready) {
-        TimerHandle h;
+    void popDue(long now, java.util.ArrayDeque<Object> ready, LoopWatch watch) {
+        TimerHandle h = heap.peek();
+        if (h != null && h.deadline - now <= 0) {
+            watch.timersLate(now - h.deadline, now);
+        }
         while ((h = heap.peek()) != null && h.deadline - now <= 0) {
             heap.poll();
             if (h.cancelled) {
