@@ -205,6 +205,52 @@ public final class Aio {
     }
 
     /**
+     * The await graph of {@code future} (asyncio 3.14's {@code capture_call_graph}): its task's call
+     * stack and, recursively, the tasks awaiting it, through {@code gather}, {@code shield},
+     * {@code waitFor}, {@code waitDone} and task groups; see {@link FutureCallGraph}. On the loop
+     * thread of {@code future}'s loop, in a task or a callback.
+     *
+     * @throws IllegalStateException outside the running loop of {@code future}
+     */
+    public static FutureCallGraph captureCallGraph(Future<?> future) {
+        if (future == null) {
+            throw new NullPointerException("captureCallGraph(null): pass a task or a future");
+        }
+        if (runningLoop() != future.getLoop()) {
+            throw new IllegalStateException(future + " belongs to another event loop; capture its graph on that loop");
+        }
+        return FutureCallGraph.capture(future);
+    }
+
+    /** {@link #captureCallGraph(Future)} of the current task. */
+    public static FutureCallGraph captureCallGraph() {
+        Task<?> t = currentTask();
+        if (t == null) {
+            throw new IllegalStateException("captureCallGraph() in a callback, which is no task: pass the future");
+        }
+        return FutureCallGraph.capture(t);
+    }
+
+    /** {@link FutureCallGraph#format()} of {@link #captureCallGraph(Future)} (asyncio's {@code format_call_graph}). */
+    public static String formatCallGraph(Future<?> future) {
+        return captureCallGraph(future).format();
+    }
+
+    /** Prints {@link #formatCallGraph(Future)} on standard output (asyncio's {@code print_call_graph}). */
+    public static void printCallGraph(Future<?> future) {
+        System.out.print(formatCallGraph(future));
+    }
+
+    /**
+     * The deadlocks of the running loop: each cycle of pending tasks that await one another (task A
+     * awaits task B, directly or through a gather, shield, wait or task group, and B awaits A), once,
+     * oldest task first. Empty when none.
+     */
+    public static List<List<Task<?>>> findDeadlocks() {
+        return FutureCallGraph.deadlocks(runningLoop());
+    }
+
+    /**
      * The loop running on this thread (Python's {@code get_running_loop}).
      *
      * @throws IllegalStateException if no loop runs here

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  *
  * @param <T> the result type
  */
-public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture, ParkFuture, ExecutorFuture {
+public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture, ParkFuture, ExecutorFuture,
+        Waiting.Shielded {
 
     /** The public lifecycle of a future. */
     public enum State {

@@ -28,6 +28,11 @@ final class GatheringFuture<R> extends Future<List<R>> {
     private int finished;
     private boolean cancelRequested;
 
+    /** The gathered futures (for the call graph). */
+    List<Future<?>> children() {
+        return children;
+    }
+
     private GatheringFuture(EventLoop loop, List<Future<?>> children, boolean returnExceptions) {
         super(loop);
         this.children = children;

@@ -57,9 +57,27 @@ public final class Task<T> extends Future<T> {
     Context context;
     /** The future this task is parked on, or null. */
     private Future<?> waitingOn;
+    /** A cancel() of this task is forwarding to the future it awaits (a cycle of awaits comes back to it). */
+    private boolean forwardingCancel;
+    /** A cancellation broke a cycle of awaits: the task resumes while the future it awaited is pending. */
+    private boolean cycleBroken;
+    /** What a timed or cleanup wait (awaitUntil, cancelAndWait) waits for, or null: for the call graph. */
+    Future<?> awaitTarget;
+    /** The task groups whose body this task runs, innermost last (null until it opens one): for the call graph. */
+    java.util.ArrayList<TaskGroup> openGroups;
     /** Intrusive list of the loop's pending tasks (loop thread only). */
     Task<?> prevPending;
     Task<?> nextPending;
+
+    /** The task's number, in creation order across the process. */
+    long seq() {
+        return id;
+    }
+
+    /** The future this task is parked on (null if none): for the call graph. */
+    Future<?> waitingOn() {
+        return waitingOn;
+    }
 
     private Task(EventLoop loop, Coro<T> coro, String name) {
         super(loop);
@@ -145,10 +163,32 @@ public final class Task<T> extends Future<T> {
         if (done()) {
             return false;
         }
+        if (forwardingCancel) {
+            return false; // the awaits form a cycle back to this task: the caller breaks it (below)
+        }
         cancelRequests++;
         Future<?> w = waitingOn;
-        if (w != null && w.cancel(message)) {
-            return true;
+        if (w != null) {
+            forwardingCancel = true;
+            boolean forwarded;
+            try {
+                forwarded = w.cancel(message);
+            } finally {
+                forwardingCancel = false;
+            }
+            if (forwarded) {
+                return true;
+            }
+            if (w instanceof Task<?> t && t.forwardingCancel) {
+                // w is cancelling the future it awaits, which led back here: the tasks await one
+                // another (a deadlock). asyncio recurses until RecursionError; this task stops
+                // waiting for w and resumes with the cancellation, so the whole cycle unwinds.
+                w.removeCallback(this);
+                cycleBroken = true;
+                cancelMessage = message;
+                wakeUp();
+                return true;
+            }
         }
         mustCancel = true;
         cancelMessage = message;
@@ -265,7 +305,11 @@ public final class Task<T> extends Future<T> {
             waitingOn = null;
         }
         if (!f.done()) {
-            // Only f's completion wakes us; anything else is a bug that deserves a loud error.
+            if (cycleBroken) {
+                cycleBroken = false;
+                throw new CancelledError(cancelMessage);
+            }
+            // Only f's completion (or a cancel breaking a cycle) wakes us; anything else is a bug.
             f.removeCallback(this);
             throw new IllegalStateException("internal error: task '" + getName() + "' resumed while "
                     + f + " is pending");
@@ -339,9 +383,12 @@ public final class Task<T> extends Future<T> {
         ParkFuture<Object> ticket = newWaker();
         java.util.function.Consumer<Future<?>> onDone = done -> ticket.wake(null);
         f.addDoneCallback(onDone);
+        Future<?> outerTarget = awaitTarget;
+        awaitTarget = f;
         try {
             parkUntil(ticket, deadline);
         } finally {
+            awaitTarget = outerTarget;
             f.removeDoneCallback(onDone);
         }
         return f.done();

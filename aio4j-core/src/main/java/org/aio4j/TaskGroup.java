@@ -95,6 +95,11 @@ public final class TaskGroup {
     /** The first cancellation of the parent received while the group was already aborting. */
     private CancelledError cancelledWhileAborting;
 
+    /** The group's tasks not done yet, in creation order (loop thread): for the call graph. */
+    java.util.Collection<Task<?>> pendingTasks() {
+        return tasks;
+    }
+
     private TaskGroup(Task<?> parent) {
         this.loop = parent.loop;
         this.parent = parent;
@@ -103,14 +108,23 @@ public final class TaskGroup {
     /** Runs {@code body} in a new group on the current task; see {@link Aio#taskGroup}. */
     static <T> T run(Strand s, TaskGroupBody<T> body) {
         TaskGroup group = new TaskGroup(s.task);
+        if (s.task.openGroups == null) {
+            s.task.openGroups = new java.util.ArrayList<>(2);
+        }
+        s.task.openGroups.add(group);
         T result = null;
         Throwable failure = null;
+        Throwable out;
         try {
-            result = body.run(group);
-        } catch (Throwable e) {
-            failure = e;
+            try {
+                result = body.run(group);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            out = group.exit(failure);
+        } finally {
+            s.task.openGroups.remove(s.task.openGroups.size() - 1);
         }
-        Throwable out = group.exit(failure);
         if (out != null) {
             throw Sneaky.raise(out);
         }

@@ -117,11 +117,14 @@ final class Waiting {
         ParkFuture<Object> waiter = s.task.newWaker();
         Consumer<Future<?>> onDone = f -> waiter.wake(null);
         fut.addDoneCallback(onDone);
+        Future<?> outerTarget = s.task.awaitTarget;
+        s.task.awaitTarget = fut;
         try {
             fut.cancel();
             // Not awaiting fut itself: our own cancellation while we wait must not cancel it again.
             s.task.parkUntil(waiter, Deadline.NONE);
         } finally {
+            s.task.awaitTarget = outerTarget;
             fut.removeDoneCallback(onDone);
         }
     }
@@ -229,12 +232,22 @@ final class Waiting {
     // ------------------------------------------------------------------ shield
 
     @SuppressWarnings("unchecked")
+    /** The outer future of {@link #shield}: the call graph sees through it to the shielded work. */
+    static final class Shielded<T> extends Future<T> {
+        final Future<T> inner;
+
+        Shielded(EventLoop loop, Future<T> inner) {
+            super(loop);
+            this.inner = inner;
+        }
+    }
+
     static <T> Future<T> shield(EventLoop loop, Awaitable<T> aw) {
         Future<T> inner = (Future<T>) GatheringFuture.ensureFuture(loop, aw);
         if (inner.done()) {
             return inner;
         }
-        Future<T> outer = new Future<>(loop);
+        Future<T> outer = new Shielded<>(loop, inner);
         Consumer<Future<T>> innerDone = i -> {
             if (outer.cancelled()) {
                 if (!i.cancelled()) {
