@@ -5,6 +5,7 @@
  * conditions, semaphores, barriers and queues), which is built on the low-level API only.
  */
 module org.aio4j {
+    requires java.management; // the EventLoops MBean (./aio4j ps)
     exports org.aio4j;
     exports org.aio4j.lowlevel;
     exports org.aio4j.sync;

@@ -154,6 +154,29 @@ public final class Watchdog {
                 + " the watchdog reported held it for about %.2f seconds", threadName(w), st.lastStuckFor / 1e9));
     }
 
+    /** The loops running now (for {@link EventLoops}). */
+    static java.util.Collection<LoopWatch> watched() {
+        return java.util.List.copyOf(WATCHED.keySet());
+    }
+
+    /** What the watchdog sees {@code w}'s loop stuck in, or null if it is not stuck. */
+    static String stuckDescription(LoopWatch w) {
+        State st = WATCHED.get(w);
+        if (st == null) {
+            return null;
+        }
+        synchronized (st) {
+            long seq = w.seq();
+            if ((seq & 1) == 0 || seq != st.seq || System.nanoTime() - st.since < thresholdNanos) {
+                return null;
+            }
+            Object item = w.item();
+            String what = item instanceof Strand.Step step ? "a step of " + step.strand().task
+                    : "the callback " + (item instanceof Handle h ? h.toString() : Describe.callback(item));
+            return String.format("stuck for %.2f s in %s", (System.nanoTime() - st.since) / 1e9, what);
+        }
+    }
+
     private static void wake() {
         synchronized (Watchdog.class) {
             if (thread != null) {
@@ -186,6 +209,7 @@ public final class Watchdog {
     }
 
     private static void run() {
+        EventLoops.register(); // here, so that loading JMX never costs a loop thread anything
         while (true) {
             long period = Math.min(250_000_000L, Math.max(1_000_000L, thresholdNanos / 4));
             if (WATCHED.isEmpty() || !enabled) {
