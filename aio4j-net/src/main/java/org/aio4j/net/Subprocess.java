@@ -3,7 +3,6 @@ package org.aio4j.net;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.aio4j.Aio;
 import org.aio4j.EventLoop;
 import org.aio4j.Task;
@@ -50,102 +49,51 @@ import org.aio4j.lowlevel.ParkingLot;
  */
 public final class Subprocess {
     /*
-     * Lifecycle of the exit: RUNNING --the JDK's onExit, via callSoonThreadsafe--> EXITED. Pipes are
-     * independent of it (NET-PITFALLS P3, P4): each closes on its own end of file or close, and the
-     * exit never closes a read pipe (bytes still in it would be lost); it closes stdin, whose reader
-     * is gone.
-     *
-     * Exit detection is the JDK's: Process.onExit() completes on the JDK's "process reaper" thread,
-     * which the JDK starts for every child anyway (a pooled platform thread with a small stack,
-     * blocked in waitpid for that child until it exits). That is the one thread per running child
-     * this costs; it comes with java.lang.Process and is not ours to avoid without native code (and
-     * a second reaper would race the JDK's for the exit status: P6, P7). The reaper hands the exit to
-     * the loop with callSoonThreadsafe. If the loop is closed by then, nothing can run on it: the
-     * pipes' channels are closed from the reaper thread (no descriptor leak) and a warning is logged.
-     *
-     * Signals: terminate() and kill() are Process.destroy() / destroyForcibly() (SIGTERM / SIGKILL),
-     * which the JDK serializes with its reaping, so a recycled pid is never signalled (P6). Other
-     * signals have no JDK API: sendSignal starts the system's kill command for them (a spawn, not
-     * awaited), after checking the child is still alive; a child that exits in that window could in
-     * theory have its pid reused before kill runs. After the exit every signal is a no-op.
+     * A thin layer over ProcessTransport (the pipes, the exit, the signals; its implementation notes
+     * say how the pipes are loop-driven and what that costs), as asyncio's Process sits on its
+     * SubprocessStreamProtocol: the piped streams get StreamReaderProtocols of their own, so a
+     * reader pauses and resumes its pipe exactly as a socket's reader does, and stdin's writer
+     * drains like a socket's. What this class adds is the exit waiters (a ParkingLot woken by
+     * processExited) and one choice asyncio makes later: stdin is closed when the child exits (in
+     * asyncio, when the exit and the output pipes' ends have both been seen).
      */
-    private enum ExitState { RUNNING, EXITED }
 
     private static final System.Logger LOG = System.getLogger("org.aio4j.net");
 
-    // any thread (immutable)
-    private final EventLoop loop;
-    private final Process process;
-    private final long pid;
-    private final ProcessSpawner.PipeMode pipeMode;
-    private final List<PipeTransport> pipes = new ArrayList<>(3);
-
     // loop thread only
+    private final EventLoop loop;
+    private final ProcessTransport transport;
     private final StreamWriter stdin;
     private final StreamReader stdout;
     private final StreamReader stderr;
-    private final PipeTransport stdinTransport;
     private final ParkingLot exitWaiters = new ParkingLot();
-    private ExitState exit = ExitState.RUNNING;
-    private Integer returncode;
 
     Subprocess(EventLoop loop, ProcessSpawner.Spawned s, int limit) throws IOException {
         this.loop = loop;
-        this.process = s.process();
-        this.pid = process.pid();
-        this.pipeMode = s.mode();
-        try {
-            if (s.stdin() != null) {
-                StreamReaderProtocol p = new StreamReaderProtocol(loop, new StreamReader(), null);
-                stdinTransport = PipeTransport.writing(loop, s.stdin(), "the stdin pipe of process " + pid, p);
-                stdin = new StreamWriter(stdinTransport, p, null);
-                pipes.add(stdinTransport);
-            } else {
-                stdinTransport = null;
-                stdin = null;
+        StreamReaderProtocol[] protocols = new StreamReaderProtocol[3];
+        StreamReader[] readers = new StreamReader[3];
+        for (int fd = 0; fd < 3; fd++) {
+            readers[fd] = new StreamReader(fd == 0 ? StreamReader.DEFAULT_LIMIT : limit);
+            protocols[fd] = new StreamReaderProtocol(loop, readers[fd], null);
+        }
+        this.transport = new ProcessTransport(loop, s, new SubprocessProtocol() {
+            @Override
+            public void processExited() {
+                exited();
             }
-            stdout = s.stdout() == null ? null : reader(s.stdout(), "stdout", limit);
-            stderr = s.stderr() == null ? null : reader(s.stderr(), "stderr", limit);
-        } catch (IOException | RuntimeException e) {
-            ProcessSpawner.closeQuietly(s.stdin());
-            ProcessSpawner.closeQuietly(s.stdout());
-            ProcessSpawner.closeQuietly(s.stderr());
-            process.destroyForcibly();
-            throw e;
-        }
-        for (PipeTransport t : pipes) {
-            t.start(null);
-        }
-        process.onExit().whenComplete((p, e) -> exitedOnReaper());
-    }
-
-    private StreamReader reader(java.nio.channels.Pipe.SourceChannel ch, String which, int limit) throws IOException {
-        StreamReader r = new StreamReader(limit);
-        PipeTransport t = PipeTransport.reading(loop, ch, "the " + which + " pipe of process " + pid,
-                new StreamReaderProtocol(loop, r, null));
-        pipes.add(t);
-        return r;
-    }
-
-    private void exitedOnReaper() {
-        try {
-            loop.callSoonThreadsafe(this::exited);
-        } catch (IllegalStateException closed) {
-            for (PipeTransport t : pipes) {
-                t.closeFromAnyThread();
-            }
-            LOG.log(System.Logger.Level.WARNING, "process " + pid + " exited with status " + process.exitValue()
-                    + " after its event loop was closed: its pipes were closed unread. Wait for child processes"
-                    + " (waitFor() or communicate()) before the loop closes");
-        }
+        }, fd -> protocols[fd]);
+        PipeTransport in = transport.pipe(0);
+        stdin = in == null ? null : new StreamWriter(in, protocols[0], null);
+        stdout = transport.pipe(1) == null ? null : readers[1];
+        stderr = transport.pipe(2) == null ? null : readers[2];
+        transport.start();
     }
 
     private void exited() {
-        returncode = process.exitValue();
-        exit = ExitState.EXITED;
         exitWaiters.wakeAll();
-        if (stdinTransport != null) {
-            stdinTransport.close(); // queued bytes are tried (a grandchild may read them), then the pipe closes
+        PipeTransport in = transport.pipe(0);
+        if (in != null) {
+            in.close(); // queued bytes are tried (a grandchild may read them), then the pipe closes
         }
     }
 
@@ -166,17 +114,17 @@ public final class Subprocess {
 
     /** The child's process id. Any thread. */
     public long pid() {
-        return pid;
+        return transport.getPid();
     }
 
     /** The exit status once the loop has seen the exit, or null while the child runs (see the class documentation). */
     public Integer returncode() {
-        return returncode;
+        return transport.getReturncode();
     }
 
     /** The JDK's handle of the child (for {@code info()}, {@code descendants()}). Any thread. */
     public ProcessHandle toHandle() {
-        return process.toHandle();
+        return transport.toHandle();
     }
 
     /**
@@ -191,10 +139,10 @@ public final class Subprocess {
      */
     public int waitFor() {
         checkLoop("waitFor");
-        if (exit == ExitState.RUNNING) {
+        if (!transport.hasExited()) {
             exitWaiters.park(ParkingLot.NOTHING);
         }
-        return returncode;
+        return transport.getReturncode();
     }
 
     /**
@@ -221,7 +169,7 @@ public final class Subprocess {
         try {
             Task<Void> feeder = null;
             if (stdin != null) {
-                feeder = loop.createTask(Aio.async(() -> feed(input)), "communicate: stdin of " + pid);
+                feeder = loop.createTask(Aio.async(() -> feed(input)), "communicate: stdin of " + pid());
                 started.add(feeder);
             }
             Task<byte[]> out = readAll(stdout, "stdout", started);
@@ -248,7 +196,7 @@ public final class Subprocess {
         if (r == null) {
             return null;
         }
-        Task<byte[]> t = loop.createTask(Aio.async(() -> r.read(-1)), "communicate: " + which + " of " + pid);
+        Task<byte[]> t = loop.createTask(Aio.async(() -> r.read(-1)), "communicate: " + which + " of " + pid());
         started.add(t);
         return t;
     }
@@ -262,7 +210,7 @@ public final class Subprocess {
         } catch (IOException | IllegalStateException e) {
             // the child exited or closed its stdin first (BrokenPipe / ConnectionReset in asyncio): ignored, as there
             if (loop.isDebug()) {
-                LOG.log(System.Logger.Level.DEBUG, "communicate: process " + pid + " did not take all its input", e);
+                LOG.log(System.Logger.Level.DEBUG, "communicate: process " + pid() + " did not take all its input", e);
             }
         }
         stdin.close();
@@ -278,53 +226,33 @@ public final class Subprocess {
      * @throws IOException              if the {@code kill} command cannot be started
      */
     public void sendSignal(int signal) throws IOException {
-        if (signal < 1 || signal > 64) {
-            throw new IllegalArgumentException("signal must be a POSIX signal number in 1..64 (15 is TERM, 9 KILL), got "
-                    + signal);
-        }
-        if (returncode != null || !process.isAlive()) {
-            return;
-        }
-        switch (signal) {
-            case 15 -> process.destroy();
-            case 9 -> process.destroyForcibly();
-            default -> new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-        }
+        transport.sendSignal(signal);
     }
 
     /** Sends SIGTERM ({@link Process#destroy()}); nothing once the child has exited. */
     public void terminate() {
-        if (returncode == null) {
-            process.destroy();
-        }
+        transport.terminate();
     }
 
     /** Sends SIGKILL ({@link Process#destroyForcibly()}); nothing once the child has exited. */
     public void kill() {
-        if (returncode == null) {
-            process.destroyForcibly();
-        }
+        transport.kill();
     }
 
     /** Package-private for tests: how the pipes reach the loop. */
     ProcessSpawner.PipeMode pipeMode() {
-        return pipeMode;
+        return transport.pipeMode();
     }
 
     private void checkLoop(String method) {
         if (Lowlevel.currentTask().isEmpty() || Lowlevel.currentLoop().orElse(null) != loop) {
             throw new IllegalStateException("Subprocess." + method + "() must be called in a coroutine of the event loop"
-                    + " that started process " + pid);
+                    + " that started process " + pid());
         }
     }
 
     @Override
     public String toString() {
-        return "Subprocess[pid=" + pid + ", " + (returncode == null ? "running" : "exited " + returncode)
-                + ", pipes=" + pipeMode.name().toLowerCase(Locale.ROOT) + "]";
+        return "Subprocess[" + transport + "]";
     }
 }

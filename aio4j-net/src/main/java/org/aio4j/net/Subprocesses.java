@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.aio4j.EventLoop;
 import org.aio4j.lowlevel.Lowlevel;
 
 /**
  * Child processes with their pipes on the event loop: asyncio's {@code create_subprocess_exec} and
- * {@code create_subprocess_shell}.
+ * {@code create_subprocess_shell} (streams: {@link Subprocess}), and {@code loop.subprocess_exec} and
+ * {@code subprocess_shell} (a {@link SubprocessProtocol} with a {@link SubprocessTransport}).
  *
  * <pre>{@code
  * Subprocess p = Subprocesses.createSubprocessExec(List.of("ls", "-l"), Redirect.DEVNULL, Redirect.PIPE, Redirect.INHERIT);
@@ -65,21 +67,7 @@ public final class Subprocesses {
      */
     public static Subprocess createSubprocessExec(List<String> command, Redirect stdin, Redirect stdout, Redirect stderr,
                                                   SubprocessOptions options) throws IOException {
-        Objects.requireNonNull(command, "command");
-        if (command.isEmpty()) {
-            throw new IllegalArgumentException("createSubprocessExec: the command is empty; pass the program and its arguments");
-        }
-        for (String s : command) {
-            Objects.requireNonNull(s, "an element of the command is null");
-        }
-        Objects.requireNonNull(stdin, "stdin");
-        Objects.requireNonNull(stdout, "stdout");
-        Objects.requireNonNull(stderr, "stderr");
-        Objects.requireNonNull(options, "options");
-        if (stdin == Redirect.STDOUT || stdout == Redirect.STDOUT) {
-            throw new IllegalArgumentException("Redirect.STDOUT is only for stderr (it sends stderr where stdout goes);"
-                    + " got stdin=" + stdin + ", stdout=" + stdout);
-        }
+        checkArguments(command, stdin, stdout, stderr, options);
         EventLoop loop = loopOf("createSubprocessExec");
         ProcessSpawner.Spawned s = ProcessSpawner.spawn(loop, List.copyOf(command), stdin, stdout, stderr, options);
         return new Subprocess(loop, s, options.limit());
@@ -110,6 +98,65 @@ public final class Subprocesses {
                                                    SubprocessOptions options) throws IOException {
         Objects.requireNonNull(cmd, "cmd");
         return createSubprocessExec(List.of("/bin/sh", "-c", cmd), stdin, stdout, stderr, options);
+    }
+
+    /**
+     * Starts {@code command} (as {@link #createSubprocessExec(List, Redirect, Redirect, Redirect,
+     * SubprocessOptions)}) with a protocol instead of streams (asyncio's {@code loop.subprocess_exec}):
+     * makes the protocol, calls its {@code connectionMade}, then starts the pipes, so every other
+     * callback comes later, from the loop. {@code options.limit()} does not apply (nothing is
+     * buffered: data goes to {@code pipeDataReceived} as it is read).
+     *
+     * @throws IllegalArgumentException   as createSubprocessExec
+     * @throws java.io.FileNotFoundException if the program does not exist
+     * @throws IOException                if it cannot be started
+     * @throws IllegalStateException      outside a coroutine
+     * @throws RuntimeException           what {@code connectionMade} threw (the child is then killed)
+     */
+    public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<P> protocolFactory,
+            List<String> command, Redirect stdin, Redirect stdout, Redirect stderr, SubprocessOptions options)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        checkArguments(command, stdin, stdout, stderr, options);
+        EventLoop loop = loopOf("subprocessExec");
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        ProcessSpawner.Spawned s = ProcessSpawner.spawn(loop, List.copyOf(command), stdin, stdout, stderr, options);
+        ProcessTransport t = new ProcessTransport(loop, s, protocol, null);
+        try {
+            protocol.connectionMade(t);
+        } catch (RuntimeException | Error e) {
+            t.start(); // so that the pipes are closed and the exit is reaped as usual
+            t.close();
+            throw e;
+        }
+        t.start();
+        return new SubprocessConnection<>(t, protocol);
+    }
+
+    /** {@link #subprocessExec} of {@code /bin/sh -c cmd} (asyncio's {@code loop.subprocess_shell}). */
+    public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<P> protocolFactory,
+            String cmd, Redirect stdin, Redirect stdout, Redirect stderr, SubprocessOptions options) throws IOException {
+        Objects.requireNonNull(cmd, "cmd");
+        return subprocessExec(protocolFactory, List.of("/bin/sh", "-c", cmd), stdin, stdout, stderr, options);
+    }
+
+    private static void checkArguments(List<String> command, Redirect stdin, Redirect stdout, Redirect stderr,
+                                       SubprocessOptions options) {
+        Objects.requireNonNull(command, "command");
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("the command is empty; pass the program and its arguments");
+        }
+        for (String s : command) {
+            Objects.requireNonNull(s, "an element of the command is null");
+        }
+        Objects.requireNonNull(stdin, "stdin");
+        Objects.requireNonNull(stdout, "stdout");
+        Objects.requireNonNull(stderr, "stderr");
+        Objects.requireNonNull(options, "options");
+        if (stdin == Redirect.STDOUT || stdout == Redirect.STDOUT) {
+            throw new IllegalArgumentException("Redirect.STDOUT is only for stderr (it sends stderr where stdout goes);"
+                    + " got stdin=" + stdin + ", stdout=" + stdout);
+        }
     }
 
     private static EventLoop loopOf(String what) {

@@ -4,15 +4,21 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import org.aio4j.Aio;
 import org.aio4j.AsyncRunnable;
+import org.aio4j.Future;
 import org.aio4j.TimeoutError;
 import org.aio4j.net.ProcessOutput;
 import org.aio4j.net.Redirect;
 import org.aio4j.net.Subprocess;
+import org.aio4j.net.SubprocessConnection;
+import org.aio4j.net.SubprocessOptions;
+import org.aio4j.net.SubprocessProtocol;
+import org.aio4j.net.SubprocessTransport;
 import org.aio4j.net.Subprocesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,6 +94,43 @@ class SubprocessGuideTest {
             int status = p.waitFor();
             assertThat(timedOut).isTrue();
             assertThat(status).isEqualTo(137);
+        });
+    }
+
+    /** The guide's protocol. */
+    static final class Collect implements SubprocessProtocol {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final Future<Integer> done = Aio.runningLoop().createFuture();
+        SubprocessTransport transport;
+
+        @Override
+        public void connectionMade(SubprocessTransport t) {
+            transport = t;
+        }
+
+        @Override
+        public void pipeDataReceived(int fd, byte[] data) {
+            if (fd == 1) {
+                out.writeBytes(data);
+            }
+        }
+
+        @Override
+        public void connectionLost(Exception exc) {
+            done.setResult(transport.getReturncode());
+        }
+    }
+
+    @Test
+    void transportsAndProtocols() {
+        run(() -> {
+            SubprocessConnection<Collect> c = Subprocesses.subprocessExec(Collect::new, List.of("tr", "a-z", "A-Z"),
+                    Redirect.PIPE, Redirect.PIPE, Redirect.INHERIT, SubprocessOptions.DEFAULT);
+            c.transport().getPipeTransport(0).write("shout\n".getBytes(UTF_8));
+            c.transport().getPipeTransport(0).close();
+            int status = Aio.timeout(5.0, () -> Aio.await(c.protocol().done));
+            assertThat(status).isZero();
+            assertThat(c.protocol().out.toString(UTF_8)).isEqualTo("SHOUT\n");
         });
     }
 
