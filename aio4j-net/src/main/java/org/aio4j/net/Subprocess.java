@@ -54,8 +54,8 @@ public final class Subprocess {
      * SubprocessStreamProtocol: the piped streams get StreamReaderProtocols of their own, so a
      * reader pauses and resumes its pipe exactly as a socket's reader does, and stdin's writer
      * drains like a socket's. What this class adds is the exit waiters (a ParkingLot woken by
-     * processExited) and one choice asyncio makes later: stdin is closed when the child exits (in
-     * asyncio, when the exit and the output pipes' ends have both been seen).
+     * processExited) and one choice of its own: stdin is closed as soon as the child exits (asyncio
+     * closes it once the exit and the output pipes' ends have all been seen).
      */
 
     private static final System.Logger LOG = System.getLogger("org.aio4j.net");

@@ -90,6 +90,54 @@ class SubprocessTest {
     }
 
     @Test
+    void onLinuxNoThreadIsUsedForThePipes() {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
+        java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+        run(() -> {
+            Aio.runningLoop().setDefaultExecutor(work -> {
+                submitted.incrementAndGet();
+                Thread.ofVirtual().start(work);
+            });
+            Subprocess p = sh("head -c 1000000 /dev/zero; cat", Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
+            ProcessOutput out = Aio.timeout(PATIENCE, () -> p.communicate(new byte[1_000_000]));
+            assertThat(out.stdout()).hasSize(2_000_000);
+        });
+        assertThat(submitted).as("work handed to the default executor").hasValue(0);
+    }
+
+    @Test
+    void loopsOnSeveralThreadsSpawnAtOnceAndEveryPipeIsTheirOwn() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
+        int threads = 4;
+        int each = 10;
+        List<Thread> started = new java.util.ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int t = 0; t < threads; t++) {
+            String tag = "loop" + t;
+            started.add(Thread.ofPlatform().start(() -> {
+                try {
+                    run(() -> {
+                        for (int i = 0; i < each; i++) {
+                            Subprocess p = exec(List.of("cat"), Redirect.PIPE, Redirect.PIPE, Redirect.INHERIT);
+                            String line = tag + " " + i + "\n";
+                            ProcessOutput out = Aio.timeout(PATIENCE, () -> p.communicate(b(line)));
+                            assertThat(s(out.stdout())).isEqualTo(line);
+                            assertThat(p.pipeMode()).isEqualTo(ProcessSpawner.PipeMode.SELECTOR);
+                        }
+                    });
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : started) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(ProcessSpawner.mode()).as("no fallback was needed").isEqualTo(ProcessSpawner.PipeMode.SELECTOR);
+    }
+
+    @Test
     void theThreadedFallbackCanBeForced() {
         use(ProcessSpawner.PipeMode.THREADS);
         run(() -> {
