@@ -10,11 +10,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.aio4j.EventLoop;
 
 /**
@@ -30,12 +36,13 @@ final class ProcessSpawner {
      *
      *  1. Pipe.open() makes a java.nio pipe: on Linux a real pipe(2) whose ends are selectable
      *     channels. The JDK does not tell us the descriptor numbers, so they are found by listing
-     *     /proc/self/fd before and after Pipe.open() and keeping the new entries that point to a
-     *     pipe: exactly one new pair sharing one "pipe:[inode]" must appear (the pipe keeps its inode
-     *     while it is open, so the pair is ours unless another thread made a pipe in between; then
-     *     there are two pairs, or half of one, and we close ours and try again; after a few failed
-     *     tries this process falls back to the threads below). /proc/self/fdinfo/N says which of the
-     *     two is the read end (its access mode). All of this runs under one lock, so our own spawns
+     *     /proc/self/fd before and after Pipe.open(): of the numbers that are new, exactly two must
+     *     point to one "pipe:[inode]" (readlink, only on the new numbers). A pipe keeps its inode
+     *     while it is open, so that pair is ours unless another thread made a pipe in between (two
+     *     pairs), or closed a descriptor whose number ours then took (no pair): then we close ours
+     *     and try again, and after a few failed tries this process falls back to the threads below.
+     *     The permission bits of the /proc/self/fd/N link say which of the two is the read end
+     *     (Linux sets them from the open mode). All of this runs under one lock, so our own spawns
      *     never confuse each other.
      *  2. The child's end is handed to ProcessBuilder as a redirect file, /proc/self/fd/N: the JDK
      *     opens redirect files in this process before it forks (Redirect.from for stdin, Redirect.to
@@ -47,10 +54,12 @@ final class ProcessSpawner {
      *     holds the only one: its exit (or close) gives us end of file, and our close gives it EPIPE.
      *     Our end goes to a PipeTransport on the loop's selector, like a socket.
      *
-     * Cost per spawn: per pipe, two listings of /proc/self/fd (a readlink per open descriptor) and
-     * one read of /proc/self/fdinfo, a few tens of microseconds for a JVM with a few dozen
-     * descriptors, under a process-wide lock; the fork/exec itself is ProcessBuilder.start(), on the
-     * loop thread (asyncio forks on its loop thread too). No thread per pipe.
+     * Cost per spawn: per pipe, two directory reads of /proc/self/fd, two readlinks and two lstats,
+     * under a process-wide lock: measured 0.14 ms per pipe on the busy 2-core benchmark machine,
+     * where ProcessBuilder.start() itself takes 1.5-2 ms (a first version that readlinked every
+     * descriptor and read /proc/self/fdinfo took about 1 ms per pipe). The fork and exec are
+     * ProcessBuilder.start(), on the loop thread (asyncio forks on its loop thread too). No thread
+     * per pipe.
      *
      * Fallback (no /proc/self/fd, the probe failed, or forceThreads for tests): the JDK's own pipes
      * (Redirect.PIPE), each bridged to a java.nio pipe by a pump on a thread of the loop's default
@@ -114,14 +123,28 @@ final class ProcessSpawner {
     private static ChildEnd openForChild(boolean childReads) throws IOException {
         synchronized (LOCK) {
             for (int attempt = 0; attempt < TRIES; attempt++) {
-                Map<Integer, String> before = pipeFds();
-                Pipe p = Pipe.open();
+                Set<String> before = new HashSet<>();
+                Pipe p;
+                // The listing's own descriptor is listed too, and is the lowest free number: the one
+                // Pipe.open() would take next. Held open until the pipe exists, it cannot be.
+                try (DirectoryStream<Path> held = Files.newDirectoryStream(FD_DIR)) {
+                    for (Path fd : held) {
+                        before.add(fd.getFileName().toString());
+                    }
+                    p = Pipe.open();
+                }
                 try {
-                    Map<Integer, String> after = pipeFds();
-                    after.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
-                    Map<String, List<Integer>> byInode = new HashMap<>();
-                    after.forEach((fd, target) -> byInode.computeIfAbsent(target, k -> new ArrayList<>()).add(fd));
-                    List<List<Integer>> pairs = byInode.values().stream().filter(l -> l.size() == 2).toList();
+                    Map<String, List<Integer>> byTarget = new HashMap<>();
+                    for (String name : fdNames()) {
+                        if (before.contains(name)) {
+                            continue;
+                        }
+                        String target = target(name);
+                        if (target != null && target.startsWith("pipe:")) {
+                            byTarget.computeIfAbsent(target, k -> new ArrayList<>(2)).add(Integer.parseInt(name));
+                        }
+                    }
+                    List<List<Integer>> pairs = byTarget.values().stream().filter(l -> l.size() == 2).toList();
                     if (pairs.size() == 1) {
                         int a = pairs.get(0).get(0);
                         int b = pairs.get(0).get(1);
@@ -138,38 +161,45 @@ final class ProcessSpawner {
                     closeQuietly(p.sink());
                     throw e;
                 }
-                closeQuietly(p.source()); // another thread made a pipe meanwhile: try again
+                closeQuietly(p.source()); // another thread made or closed descriptors meanwhile: try again
                 closeQuietly(p.sink());
             }
             return null;
         }
     }
 
-    private static Map<Integer, String> pipeFds() throws IOException {
-        Map<Integer, String> m = new HashMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(FD_DIR)) {
-            for (Path p : ds) {
-                try {
-                    String target = Files.readSymbolicLink(p).toString();
-                    if (target.startsWith("pipe:")) {
-                        m.put(Integer.parseInt(p.getFileName().toString()), target);
-                    }
-                } catch (IOException | NumberFormatException gone) {
-                    // closed while listing
-                }
-            }
+    /**
+     * The numbers of the open descriptors, as names (one directory read, no readlink: the listing
+     * is what every spawn pays twice per pipe, so it must be cheap).
+     */
+    private static Set<String> fdNames() throws IOException {
+        String[] names = FD_DIR.toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list " + FD_DIR);
         }
-        return m;
+        return new HashSet<>(Arrays.asList(names));
     }
 
-    /** O_ACCMODE of descriptor {@code fd}: 0 read-only, 1 write-only, from /proc/self/fdinfo. */
-    private static int accessMode(int fd) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
-            if (line.startsWith("flags:")) {
-                return Integer.parseInt(line.substring(6).trim(), 8) & 3;
-            }
+    /** What descriptor {@code name} points to ("pipe:[inode]"), or null if it was closed meanwhile. */
+    private static String target(String name) {
+        try {
+            return Files.readSymbolicLink(FD_DIR.resolve(name)).toString();
+        } catch (IOException gone) {
+            return null;
         }
-        return -1;
+    }
+
+    /**
+     * The access mode of descriptor {@code fd}: 0 read-only, 1 write-only, -1 other. Linux gives each
+     * /proc/self/fd entry the permission bits of its open mode (r-x for reading, -wx for writing);
+     * one lstat, where /proc/self/fdinfo (which also has it) costs tens of microseconds to read.
+     */
+    private static int accessMode(int fd) throws IOException {
+        Set<PosixFilePermission> perms = Files.readAttributes(FD_DIR.resolve(Integer.toString(fd)),
+                PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).permissions();
+        boolean r = perms.contains(PosixFilePermission.OWNER_READ);
+        boolean w = perms.contains(PosixFilePermission.OWNER_WRITE);
+        return r && !w ? 0 : w && !r ? 1 : -1;
     }
 
     /**
