@@ -284,14 +284,19 @@ final class ProcessSpawner {
             Process process = start(pb, command);
             closeAll(childEnds);
             if (!selector) {
-                if (inPipe != null) {
-                    pumpToChild(loop, inPipe.source(), process.getOutputStream());
-                }
-                if (outPipe != null) {
-                    pumpFromChild(loop, process.getInputStream(), outPipe.sink());
-                }
-                if (errPipe != null) {
-                    pumpFromChild(loop, process.getErrorStream(), errPipe.sink());
+                try {
+                    if (inPipe != null) {
+                        pumpToChild(loop, inPipe.source(), process.getOutputStream());
+                    }
+                    if (outPipe != null) {
+                        pumpFromChild(loop, process.getInputStream(), outPipe.sink());
+                    }
+                    if (errPipe != null) {
+                        pumpFromChild(loop, process.getErrorStream(), errPipe.sink());
+                    }
+                } catch (RuntimeException e) { // the default executor was shut down: nobody would pump
+                    process.destroyForcibly();
+                    throw e;
                 }
             }
             return new Spawned(process, selector ? PipeMode.SELECTOR : PipeMode.THREADS, stdin, stdout, stderr);
