@@ -273,7 +273,7 @@ class SubprocessTest {
     void cancellingATaskWaitingForTheExitLeavesNoZombie() {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "needs /proc");
         run(() -> {
-            Subprocess p = exec(List.of("sleep", "0.5"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.INHERIT);
+            Subprocess p = exec(List.of("sleep", "1"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.INHERIT);
             Task<Integer> waiter = Aio.createTask(Aio.async(p::waitFor));
             Aio.sleep(0.05);
             waiter.cancel();
@@ -302,8 +302,8 @@ class SubprocessTest {
             k.kill();
             assertThat(Aio.timeout(PATIENCE, k::waitFor)).isEqualTo(128 + 9);
             Subprocess i = exec(List.of("sleep", "30"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.INHERIT);
-            i.sendSignal(2); // INT goes through the kill command
-            assertThat(Aio.timeout(PATIENCE, i::waitFor)).isEqualTo(128 + 2);
+            i.sendSignal(10); // USR1 (not INT, which a shell's background job inherits ignored) goes through kill
+            assertThat(Aio.timeout(PATIENCE, i::waitFor)).isEqualTo(128 + 10);
             assertThatThrownBy(() -> i.sendSignal(0)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("1..64");
         });
