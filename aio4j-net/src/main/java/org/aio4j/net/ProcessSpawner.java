@@ -2,6 +2,7 @@ package org.aio4j.net;
 
 import java.io.Closeable;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.aio4j.EventLoop;
 
 /**
@@ -35,15 +37,19 @@ final class ProcessSpawner {
      * P1). So, where /proc/self/fd exists (Linux), the child's pipes are not the JDK's at all:
      *
      *  1. Pipe.open() makes a java.nio pipe: on Linux a real pipe(2) whose ends are selectable
-     *     channels. The JDK does not tell us the descriptor numbers, so they are found by listing
-     *     /proc/self/fd before and after Pipe.open(): of the numbers that are new, exactly two must
-     *     point to one "pipe:[inode]" (readlink, only on the new numbers). A pipe keeps its inode
-     *     while it is open, so that pair is ours unless another thread made a pipe in between (two
-     *     pairs), or closed a descriptor whose number ours then took (no pair): then we close ours
-     *     and try again, and after a few failed tries this process falls back to the threads below.
-     *     The permission bits of the /proc/self/fd/N link say which of the two is the read end
-     *     (Linux sets them from the open mode). All of this runs under one lock, so our own spawns
-     *     never confuse each other.
+     *     channels. The JDK does not tell us the descriptor numbers, so they are found in
+     *     /proc/self/fd, for all the pipes of one spawn at once: list the descriptor numbers (the
+     *     listing held open meanwhile, since its own descriptor is the lowest free number, the one
+     *     Pipe.open() would take), open the pipes, list again. The new numbers that point to a pipe
+     *     (readlink "pipe:[inode]", only on the new numbers) come in pairs, one per pipe. To tell
+     *     which pair is which pipe, and ours rather than a pipe another thread made meanwhile, pipe i
+     *     gets i + 1 bytes written into it, and each pair's buffered byte count (FIONREAD, through
+     *     FileInputStream.available() on /proc/self/fd/N) names its pipe; the bytes are read back
+     *     out. The permission bits of the /proc/self/fd/N link say which of the two numbers is the
+     *     read end (Linux sets them from the open mode). A pipe whose pair is incomplete (another
+     *     thread closed a descriptor whose number ours then took) or ambiguous means: close them
+     *     all and try again; after a few failed tries this process falls back to the threads below.
+     *     All of this runs under one lock, so our own spawns never confuse each other.
      *  2. The child's end is handed to ProcessBuilder as a redirect file, /proc/self/fd/N: the JDK
      *     opens redirect files in this process before it forks (Redirect.from for stdin, Redirect.to
      *     for stdout/stderr), and Linux opens a pipe through /proc in either direction (a new open
@@ -54,12 +60,15 @@ final class ProcessSpawner {
      *     holds the only one: its exit (or close) gives us end of file, and our close gives it EPIPE.
      *     Our end goes to a PipeTransport on the loop's selector, like a socket.
      *
-     * Cost per spawn: per pipe, two directory reads of /proc/self/fd, two readlinks and two lstats,
-     * under a process-wide lock: measured 0.14 ms per pipe on the busy 2-core benchmark machine,
-     * where ProcessBuilder.start() itself takes 1.5-2 ms (a first version that readlinked every
-     * descriptor and read /proc/self/fdinfo took about 1 ms per pipe). The fork and exec are
-     * ProcessBuilder.start(), on the loop thread (asyncio forks on its loop thread too). No thread
-     * per pipe.
+     * Cost per spawn: one held directory read and one plain one of /proc/self/fd, and per pipe two
+     * readlinks, an open and FIONREAD, two lstats, and the tag written and read back, all under a
+     * process-wide lock: measured 0.24-0.63 ms for a spawn with two pipes on the 2-core benchmark
+     * machine at load 8-10 (its parts, timed warm one by one, add up to about 0.12 ms), where
+     * ProcessBuilder.start() itself takes 1.4-2 ms. (A first version listed /proc/self/fd
+     * twice per pipe, readlinked every descriptor and read /proc/self/fdinfo: about 1 ms per pipe;
+     * a second listed twice per pipe and readlinked the new numbers only: 0.14-0.3 ms per pipe.)
+     * The fork and exec are ProcessBuilder.start(), on the loop thread (asyncio forks on its loop
+     * thread too). No thread per pipe.
      *
      * Fallback (no /proc/self/fd, the probe failed, or forceThreads for tests): the JDK's own pipes
      * (Redirect.PIPE), each bridged to a java.nio pipe by a pump on a thread of the loop's default
@@ -84,6 +93,8 @@ final class ProcessSpawner {
     private static final Path FD_DIR = Path.of("/proc/self/fd");
     private static final int TRIES = 8;
     private static final Object LOCK = new Object();
+    /** For tests and diagnostics: how often the pipes could not be told apart and were made again. */
+    static final AtomicLong RETRIES = new AtomicLong(); // before procFd: the probe may count
     private static volatile boolean procFd = probe();
 
     private ProcessSpawner() {
@@ -99,12 +110,14 @@ final class ProcessSpawner {
             return false;
         }
         try {
-            ChildEnd c = openForChild(true);
+            ChildEnd[] c = openForChildren(new boolean[] {true, false});
             if (c == null) {
                 return false;
             }
-            c.pipe.source().close();
-            c.pipe.sink().close();
+            for (ChildEnd e : c) {
+                e.pipe.source().close();
+                e.pipe.sink().close();
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "/proc/self/fd probe failed; subprocess pipes use threads", e);
@@ -119,52 +132,121 @@ final class ProcessSpawner {
         }
     }
 
-    /** A new pipe with the number of its read end ({@code childReads}) or write end; null if it cannot be told. */
-    private static ChildEnd openForChild(boolean childReads) throws IOException {
+    /**
+     * New pipes, one per element of {@code childReads}, each with the number of the end its child
+     * gets (the read end where {@code childReads[i]}, else the write end); null if they cannot be
+     * told apart (see the implementation notes).
+     */
+    private static ChildEnd[] openForChildren(boolean[] childReads) throws IOException {
+        int k = childReads.length;
         synchronized (LOCK) {
             for (int attempt = 0; attempt < TRIES; attempt++) {
-                Set<String> before = new HashSet<>();
-                Pipe p;
-                // The listing's own descriptor is listed too, and is the lowest free number: the one
-                // Pipe.open() would take next. Held open until the pipe exists, it cannot be.
-                try (DirectoryStream<Path> held = Files.newDirectoryStream(FD_DIR)) {
-                    for (Path fd : held) {
-                        before.add(fd.getFileName().toString());
-                    }
-                    p = Pipe.open();
-                }
+                Pipe[] pipes = new Pipe[k];
                 try {
-                    Map<String, List<Integer>> byTarget = new HashMap<>();
-                    for (String name : fdNames()) {
-                        if (before.contains(name)) {
-                            continue;
+                    Set<String> before = new HashSet<>();
+                    Set<String> after;
+                    // The listing's own descriptor is listed too, and is the lowest free number: the
+                    // one Pipe.open() would take next. Held open until the pipes exist, it cannot be.
+                    try (DirectoryStream<Path> held = Files.newDirectoryStream(FD_DIR)) {
+                        for (Path fd : held) {
+                            before.add(fd.getFileName().toString());
                         }
-                        String target = target(name);
-                        if (target != null && target.startsWith("pipe:")) {
-                            byTarget.computeIfAbsent(target, k -> new ArrayList<>(2)).add(Integer.parseInt(name));
+                        for (int i = 0; i < k; i++) {
+                            pipes[i] = Pipe.open();
                         }
+                        after = fdNames();
                     }
-                    List<List<Integer>> pairs = byTarget.values().stream().filter(l -> l.size() == 2).toList();
-                    if (pairs.size() == 1) {
-                        int a = pairs.get(0).get(0);
-                        int b = pairs.get(0).get(1);
-                        int ma = accessMode(a);
-                        int mb = accessMode(b);
-                        if (ma == 0 && mb == 1 || ma == 1 && mb == 0) {
-                            int read = ma == 0 ? a : b;
-                            int write = ma == 0 ? b : a;
-                            return new ChildEnd(p, childReads ? read : write);
-                        }
+                    ChildEnd[] found = match(pipes, childReads, before, after);
+                    if (found != null) {
+                        return found;
                     }
                 } catch (IOException | RuntimeException e) {
-                    closeQuietly(p.source());
-                    closeQuietly(p.sink());
+                    closePipes(pipes);
                     throw e;
                 }
-                closeQuietly(p.source()); // another thread made or closed descriptors meanwhile: try again
-                closeQuietly(p.sink());
+                closePipes(pipes); // another thread made or closed descriptors meanwhile: try again
+                RETRIES.incrementAndGet();
             }
             return null;
+        }
+    }
+
+    /**
+     * Which new pair of descriptors is which of {@code pipes}: each pipe i gets i + 1 bytes written
+     * into it, and each new pipe pair's byte count (FIONREAD, through {@link FileInputStream#available})
+     * names its pipe. The bytes are read back out before this returns.
+     */
+    private static ChildEnd[] match(Pipe[] pipes, boolean[] childReads, Set<String> before, Set<String> after)
+            throws IOException {
+        Map<String, List<Integer>> byTarget = new HashMap<>();
+        for (String name : after) {
+            if (before.contains(name)) {
+                continue;
+            }
+            String target = target(name);
+            if (target != null && target.startsWith("pipe:")) {
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>(2)).add(Integer.parseInt(name));
+            }
+        }
+        int k = pipes.length;
+        for (int i = 0; i < k; i++) {
+            ByteBuffer tag = ByteBuffer.allocate(i + 1);
+            while (tag.hasRemaining()) {
+                pipes[i].sink().write(tag); // a new, empty pipe in blocking mode: never waits
+            }
+        }
+        try {
+            ChildEnd[] out = new ChildEnd[k];
+            for (List<Integer> pair : byTarget.values()) {
+                if (pair.size() != 2) {
+                    continue;
+                }
+                int a = pair.get(0);
+                int b = pair.get(1);
+                int n = available(a);
+                if (n < 1 || n > k) {
+                    continue; // not one of ours
+                }
+                int ma = accessMode(a);
+                int mb = accessMode(b);
+                if (out[n - 1] != null || !(ma == 0 && mb == 1 || ma == 1 && mb == 0)) {
+                    return null; // two candidates, or not a read end and a write end: ambiguous
+                }
+                int read = ma == 0 ? a : b;
+                int write = ma == 0 ? b : a;
+                out[n - 1] = new ChildEnd(pipes[n - 1], childReads[n - 1] ? read : write);
+            }
+            for (ChildEnd e : out) {
+                if (e == null) {
+                    return null;
+                }
+            }
+            return out;
+        } finally {
+            for (int i = 0; i < k; i++) {
+                ByteBuffer back = ByteBuffer.allocate(i + 1);
+                while (back.hasRemaining()) {
+                    pipes[i].source().read(back); // the tag is there: never waits
+                }
+            }
+        }
+    }
+
+    /** The bytes buffered in the pipe descriptor {@code fd} points to, or -1 if it cannot be opened. */
+    private static int available(int fd) {
+        try (FileInputStream in = new FileInputStream("/proc/self/fd/" + fd)) {
+            return in.available();
+        } catch (IOException gone) {
+            return -1;
+        }
+    }
+
+    private static void closePipes(Pipe[] pipes) {
+        for (Pipe p : pipes) {
+            if (p != null) {
+                closeQuietly(p.source());
+                closeQuietly(p.sink());
+            }
         }
     }
 
@@ -233,108 +315,83 @@ final class ProcessSpawner {
             pb.environment().clear();
             pb.environment().putAll(options.env());
         }
-        List<Closeable> childEnds = new ArrayList<>(); // ours to close after start (selector mode)
-        List<Closeable> opened = new ArrayList<>();    // everything, closed on failure
-        Pipe.SinkChannel stdin = null;
-        Pipe.SourceChannel stdout = null;
-        Pipe.SourceChannel stderr = null;
-        Pipe inPipe = null;
-        Pipe outPipe = null;
-        Pipe errPipe = null;
+        Redirect[] how = {in, out, err};
+        Pipe[] pipes = new Pipe[3];      // by fd, where PIPE
+        ChildEnd[] ends = new ChildEnd[3]; // selector mode: the child's end of each
+        List<Closeable> opened = new ArrayList<>(); // closed on failure
         try {
-            if (in == Redirect.PIPE) {
-                if (selector) {
-                    ChildEnd c = openForChild(true);
-                    if (c == null) {
-                        return null;
+            int k = 0;
+            for (Redirect r : how) {
+                k += r == Redirect.PIPE ? 1 : 0;
+            }
+            if (selector && k > 0) {
+                boolean[] childReads = new boolean[k];
+                int[] fds = new int[k];
+                for (int fd = 0, i = 0; fd < 3; fd++) {
+                    if (how[fd] == Redirect.PIPE) {
+                        fds[i] = fd;
+                        childReads[i++] = fd == 0;
                     }
-                    track(c.pipe, opened);
-                    pb.redirectInput(ProcessBuilder.Redirect.from(c.file()));
-                    childEnds.add(c.pipe.source());
-                    stdin = c.pipe.sink();
-                } else {
-                    inPipe = track(Pipe.open(), opened);
-                    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-                    stdin = inPipe.sink();
+                }
+                ChildEnd[] found = openForChildren(childReads);
+                if (found == null) {
+                    return null;
+                }
+                for (int i = 0; i < k; i++) {
+                    ends[fds[i]] = found[i];
+                    pipes[fds[i]] = track(found[i].pipe, opened);
                 }
             } else {
-                pb.redirectInput(in == Redirect.DEVNULL ? ProcessBuilder.Redirect.from(new File("/dev/null"))
-                        : ProcessBuilder.Redirect.INHERIT);
+                for (int fd = 0; fd < 3; fd++) {
+                    if (how[fd] == Redirect.PIPE) {
+                        pipes[fd] = track(Pipe.open(), opened);
+                    }
+                }
             }
-            Pipe.SourceChannel[] got = new Pipe.SourceChannel[1];
-            Pipe[] thread = new Pipe[1];
-            if (!redirectOutput(pb, out, selector, childEnds, opened, got, thread, true)) {
-                closeAll(opened);
-                return null;
-            }
-            stdout = got[0];
-            outPipe = thread[0];
+            pb.redirectInput(in == Redirect.PIPE ? (selector ? ProcessBuilder.Redirect.from(ends[0].file()) : ProcessBuilder.Redirect.PIPE)
+                    : in == Redirect.DEVNULL ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.INHERIT);
+            pb.redirectOutput(output(out, selector, ends[1]));
             if (err == Redirect.STDOUT) {
                 pb.redirectErrorStream(true);
             } else {
-                got[0] = null;
-                thread[0] = null;
-                if (!redirectOutput(pb, err, selector, childEnds, opened, got, thread, false)) {
-                    closeAll(opened);
-                    return null;
-                }
-                stderr = got[0];
-                errPipe = thread[0];
+                pb.redirectError(output(err, selector, ends[2]));
             }
             Process process = start(pb, command);
-            closeAll(childEnds);
-            if (!selector) {
+            if (selector) { // the child has its ends now; ours are the other ones
+                closeQuietly(pipes[0] == null ? null : pipes[0].source());
+                closeQuietly(pipes[1] == null ? null : pipes[1].sink());
+                closeQuietly(pipes[2] == null ? null : pipes[2].sink());
+            } else {
                 try {
-                    if (inPipe != null) {
-                        pumpToChild(loop, inPipe.source(), process.getOutputStream());
+                    if (pipes[0] != null) {
+                        pumpToChild(loop, pipes[0].source(), process.getOutputStream());
                     }
-                    if (outPipe != null) {
-                        pumpFromChild(loop, process.getInputStream(), outPipe.sink());
+                    if (pipes[1] != null) {
+                        pumpFromChild(loop, process.getInputStream(), pipes[1].sink());
                     }
-                    if (errPipe != null) {
-                        pumpFromChild(loop, process.getErrorStream(), errPipe.sink());
+                    if (pipes[2] != null) {
+                        pumpFromChild(loop, process.getErrorStream(), pipes[2].sink());
                     }
                 } catch (RuntimeException e) { // the default executor was shut down: nobody would pump
                     process.destroyForcibly();
                     throw e;
                 }
             }
-            return new Spawned(process, selector ? PipeMode.SELECTOR : PipeMode.THREADS, stdin, stdout, stderr);
+            return new Spawned(process, selector ? PipeMode.SELECTOR : PipeMode.THREADS,
+                    pipes[0] == null ? null : pipes[0].sink(),
+                    pipes[1] == null ? null : pipes[1].source(),
+                    pipes[2] == null ? null : pipes[2].source());
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
-    private static boolean redirectOutput(ProcessBuilder pb, Redirect r, boolean selector, List<Closeable> childEnds,
-                                          List<Closeable> opened, Pipe.SourceChannel[] ours, Pipe[] threadPipe,
-                                          boolean isStdout) throws IOException {
-        ProcessBuilder.Redirect to;
+    private static ProcessBuilder.Redirect output(Redirect r, boolean selector, ChildEnd end) {
         if (r == Redirect.PIPE) {
-            if (selector) {
-                ChildEnd c = openForChild(false);
-                if (c == null) {
-                    return false;
-                }
-                track(c.pipe, opened);
-                to = ProcessBuilder.Redirect.to(c.file());
-                childEnds.add(c.pipe.sink());
-                ours[0] = c.pipe.source();
-            } else {
-                Pipe p = track(Pipe.open(), opened);
-                to = ProcessBuilder.Redirect.PIPE;
-                ours[0] = p.source();
-                threadPipe[0] = p;
-            }
-        } else {
-            to = r == Redirect.DEVNULL ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT;
+            return selector ? ProcessBuilder.Redirect.to(end.file()) : ProcessBuilder.Redirect.PIPE;
         }
-        if (isStdout) {
-            pb.redirectOutput(to);
-        } else {
-            pb.redirectError(to);
-        }
-        return true;
+        return r == Redirect.DEVNULL ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT;
     }
 
     private static Pipe track(Pipe p, List<Closeable> opened) {
