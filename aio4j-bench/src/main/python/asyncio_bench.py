@@ -23,6 +23,10 @@ Figures (the same scenarios as aio4j, Kotlin and virtual threads; see BenchMain 
   asyncgen      an async generator yields 0 .. 999,999; two RESULT lines:    ns/item
                 asyncgen-for: `async for v in agen(): s += v` (sum checked);
                 asyncgen-comp: `[i async for i in agen() if i % 2]` (length, sum checked)
+  subprocess    200 child processes one after the other; two RESULT lines:   us/process
+                subprocess-spawn: create_subprocess_exec("true", stdin=DEVNULL,
+                stdout=DEVNULL) then wait(); subprocess-cat: "cat" with stdin and stdout
+                PIPE, write b"hello\n", drain, readline (checked), close stdin, wait()
 
 --quick divides the counts by 10 and measures once without warm-up (smoke run).
 --uvloop runs on uvloop's event loop instead of asyncio's default one.
@@ -51,6 +55,7 @@ QUEUE_SIZE = 64
 LOCK_TASKS = 4
 LOCK_ACQUIRES_PER_TASK = 50_000
 ASYNCGEN_ITEMS = 1_000_000
+SUBPROCESS_COUNT = 200
 
 
 # --- scenarios: each returns the figure for one measurement -------------------------------------
@@ -187,6 +192,33 @@ def asyncgen(runner, items):
     return {"asyncgen-for": per_item, "asyncgen-comp": comp_per_item}
 
 
+def subprocess_figure(runner, count):
+    """us per child process, spawned and waited for one after the other (figure 11)."""
+
+    async def spawn():
+        for _ in range(count):
+            p = await asyncio.create_subprocess_exec("true", stdin=asyncio.subprocess.DEVNULL,
+                                                     stdout=asyncio.subprocess.DEVNULL)
+            if await p.wait() != 0:
+                raise RuntimeError(f"true exited with {p.returncode}")
+
+    async def cat():
+        for _ in range(count):
+            p = await asyncio.create_subprocess_exec("cat", stdin=asyncio.subprocess.PIPE,
+                                                     stdout=asyncio.subprocess.PIPE)
+            p.stdin.write(b"hello\n")
+            await p.stdin.drain()
+            line = await p.stdout.readline()
+            if line != b"hello\n":
+                raise RuntimeError(f"cat echoed {line!r}")
+            p.stdin.close()
+            if await p.wait() != 0:
+                raise RuntimeError(f"cat exited with {p.returncode}")
+
+    return {"subprocess-spawn": timed(runner, spawn) * 1e6 / count,
+            "subprocess-cat": timed(runner, cat) * 1e6 / count}
+
+
 def memory_once(runner, count):
     """RSS delta per task of `count` tasks parked on one future; run in a fresh interpreter."""
 
@@ -252,6 +284,7 @@ SCENARIOS = {
     "queue": (queue, QUEUE_ITEMS, "ns/item"),
     "lock": (lock, LOCK_ACQUIRES_PER_TASK, "ns/acquire"),
     "asyncgen": (asyncgen, ASYNCGEN_ITEMS, "ns/item"),  # returns {key: value}: several lines
+    "subprocess": (subprocess_figure, SUBPROCESS_COUNT, "us/process"),  # {key: value} too
 }
 
 

@@ -33,7 +33,8 @@ import org.aio4j.Aio;
  * (figures 6 and 7 have no target, so their lines have no target column), and 8 {@code echo}, TCP
  * echo servers (see {@link EchoFigure}; it runs only when named, {@code --echo-depth N} sets its
  * requests in flight per connection, default 1), and 9 {@code asyncgen}, ns per item through an
- * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines).
+ * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines),
+ * and {@code subprocess}, microseconds per child process (see {@link SubprocessFigure}).
  * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
@@ -179,6 +180,11 @@ public final class BenchMain {
         for (Figure figure : figures) {
             if (figure == Figure.ECHO) {
                 new EchoFigure(plan, logDir, UVLOOP_PYTHON, echoDepth).run();
+                continue;
+            }
+            if (figure == Figure.SUBPROCESS) {
+                new SubprocessFigure(plan, logDir, script, PYTHON, UVLOOP_PYTHON,
+                        unavailable.get(Variant.ASYNCIO), unavailable.get(Variant.UVLOOP)).run();
                 continue;
             }
             if (figure == Figure.ASYNCGEN) {
@@ -419,6 +425,11 @@ public final class BenchMain {
             System.out.println(memory.resultLines());
             return;
         }
+        if (figure == Figure.SUBPROCESS) {
+            SubprocessPeers.measure(variant.label, plan).forEach((key, value) ->
+                    System.out.printf(Locale.ROOT, "RESULT %s %.6g us/process%n", key, value));
+            return;
+        }
         if (figure == Figure.ASYNCGEN) {
             Map<String, Double> values = switch (variant) {
                 case AIO4J -> AsyncGenBenchmarks.simpleLoops(plan);
@@ -439,7 +450,7 @@ public final class BenchMain {
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
                 case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
-                case ASYNCGEN -> throw new AssertionError("handled above");
+                case ASYNCGEN, SUBPROCESS -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
                 case PING_PONG -> VirtualThreadPeers.pingPong(plan);
@@ -450,7 +461,7 @@ public final class BenchMain {
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
                 case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
-                case ASYNCGEN -> throw new AssertionError("handled above");
+                case ASYNCGEN, SUBPROCESS -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
         };
@@ -488,7 +499,7 @@ public final class BenchMain {
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
             case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
-            case ASYNCGEN -> throw new AssertionError("handled by the caller");
+            case ASYNCGEN, SUBPROCESS -> throw new AssertionError("handled by the caller");
         };
     }
 

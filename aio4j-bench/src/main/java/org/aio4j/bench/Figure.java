@@ -9,7 +9,8 @@ import java.util.Locale;
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
  * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
  * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
- * Figures 8 (echo) and 9 (asyncgen) have lines of their own and are measured by their own classes.
+ * Figures 8 (echo), 9 (asyncgen) and {@code subprocess} have lines of their own and are measured by
+ * their own classes.
  */
 enum Figure {
     PING_PONG("ping-pong", "pingPong", 0,
@@ -35,7 +36,13 @@ enum Figure {
      * measured and printed by {@link AsyncGenFigure} (the metric gives only the line's label).
      */
     ASYNCGEN("asyncgen", null, Workload.ASYNCGEN_ITEMS,
-            new Metric("asyncgen", "asyncgen %s items", "ns/item"));
+            new Metric("asyncgen", "asyncgen %s items", "ns/item")),
+    /**
+     * Microseconds per child process (spawn true + wait; cat round trips); measured and printed by
+     * {@link SubprocessFigure} (the metric gives only the label).
+     */
+    SUBPROCESS("subprocess", null, Workload.SUBPROCESS_COUNT,
+            new Metric("subprocess", "subprocess %s processes", "us/process"));
 
     /**
      * One printed line of a figure.

@@ -46,6 +46,11 @@ final class Workload {
      * between two threads (microseconds, not nanoseconds); also the size in quick mode.
      */
     static final int ASYNCGEN_PORTABLE_ITEMS = 20_000;
+    /**
+     * Figure 11: processes started one after the other per measurement (`true` spawned and waited
+     * for; `cat` round trips), as the issue asks; a process takes about a millisecond.
+     */
+    static final int SUBPROCESS_COUNT = 200;
 
     /**
      * Figure 6's check: the consumer sums the items 0 .. items-1 it got; anything but their sum means
