@@ -1,0 +1,999 @@
+package org.aio4j.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import org.aio4j.EventLoop;
+import org.aio4j.ExceptionContext;
+import org.aio4j.Future;
+import org.aio4j.TimerHandle;
+
+/**
+ * The TLS layer (asyncio's {@code SSLProtocol}): the protocol of a socket transport, carrying
+ * ciphertext, and the engine behind the {@link TlsTransport} the application protocol sees.
+ *
+ * <p>Loop thread only, except the engine's delegated tasks (see the implementation notes).
+ */
+final class TlsProtocol implements BufferedProtocol {
+    /*
+     * Lifecycle (NET-PITFALLS L1, L2, L11):
+     *
+     *   NEW --connectionMade--> HANDSHAKING --done--> OPEN --close()/peer close_notify/EOF--> FLUSHING
+     *   FLUSHING --backlog wrapped--> SHUTDOWN (closeOutbound, close_notify sent)
+     *   SHUTDOWN --peer's close_notify or TCP EOF--> UNWRAPPED (tcp.close()) --tcp connectionLost--> CLOSED
+     *   any --abort()/fatal error/handshake failure or timeout/shutdown timeout--> UNWRAPPED
+     *
+     * One pump (pump/pumpOnce) drives the engine by its handshake status after every call, for the
+     * handshake, post-handshake messages (TLS 1.3 tickets and KeyUpdate, 1.2 renegotiation), the
+     * write backlog and shutdown alike (L6). It is not re-entrant: a call from inside a protocol
+     * callback sets `again` and the outer pump goes round once more. Every wrap/unwrap loop ends when
+     * a call neither consumes nor produces (L5).
+     *
+     * Buffers (L12): ciphertext comes in through BufferedProtocol straight into the connection's
+     * netIn (heap: the JDK's engine works on arrays; a direct buffer would be copied). Unwrap output
+     * and wrap output go through two per-loop heap buffers (TlsBuffers), used only between an
+     * engine call and the copy that follows it: plaintext is copied to a new array before any
+     * application callback runs, and ciphertext is handed to the socket transport (which sends it or
+     * copies what it cannot send) before the next wrap. So no callback can ever see, or clobber, a
+     * shared buffer in use. Several records are unwrapped per read and delivered as one array
+     * (asyncio joins them too); a large write is wrapped into up to 64 KiB of records per socket write.
+     *
+     * Writes: while OPEN and not handshaking, write() wraps straight from the caller's array (no copy);
+     * otherwise (handshake, renegotiation, a delegated task running) a copy joins the backlog, wrapped
+     * in order by the pump. The application's write buffer size is backlog + the socket transport's
+     * queue (L9); the socket transport gets the same watermarks, so its pause/resume events mark the
+     * moments to re-evaluate ours, and pause/resume reach the application strictly alternating.
+     *
+     * Reading (L8): the application's pauseReading stops delivery and pauses the socket's reading
+     * (the kernel buffer pushes back on the peer); plaintext already decrypted waits in `pending`.
+     * While handshaking or shutting down the socket is always read, whatever the application asked.
+     * resumeReading delivers on the next iteration (call_soon, as asyncio), never from inside the
+     * caller, which may be another connection's callback.
+     *
+     * Delegated tasks (L7): run on the loop's default executor, one batch at a time; the pump waits
+     * (`taskRunning`) and resumes from the future's done callback on the loop. The handshake timeout
+     * also covers a task that never finishes.
+     *
+     * EOF: TLS has no half-close (asyncio: write_eof raises). The peer's close_notify or a TCP EOF
+     * without it (a "ragged" EOF, accepted as asyncio does: much of HTTPS never sends close_notify; L3)
+     * reaches the application as eofReceived, whose return value is ignored (asyncio logs a warning
+     * for true), and the connection is shut down. After our own close(), inbound application data is
+     * discarded (L11).
+     */
+    private enum State { NEW, HANDSHAKING, OPEN, FLUSHING, SHUTDOWN, UNWRAPPED, CLOSED }
+
+    private static final System.Logger LOG = System.getLogger("org.aio4j.net");
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final int NET_IN_SIZE = 64 * 1024;
+
+    /** The per-loop staging buffers (see the implementation notes). */
+    private static final class TlsBuffers {
+        private static final Map<EventLoop, TlsBuffers> BY_LOOP = new WeakHashMap<>();
+        ByteBuffer netOut = ByteBuffer.allocate(64 * 1024 + 17 * 1024);
+        ByteBuffer appIn = ByteBuffer.allocate(128 * 1024);
+
+        static TlsBuffers of(EventLoop loop) {
+            synchronized (BY_LOOP) {
+                return BY_LOOP.computeIfAbsent(loop, l -> new TlsBuffers());
+            }
+        }
+    }
+
+    // loop thread only
+    private final EventLoop loop;
+    private final TlsOptions options;
+    private final SSLEngine engine;
+    private final String serverName;
+    private final TlsBuffers bufs;
+    private final TlsTransport app;
+    private final Future<Void> waiter;
+    private BaseProtocol appProtocol;
+    private Protocol appPlain;
+    private BufferedProtocol appBuffered;
+    private Transport tcp;
+    private State state = State.NEW;
+    private boolean appMade;
+    private boolean appLost;
+    private boolean appEof;
+    private ByteBuffer netIn = ByteBuffer.allocate(NET_IN_SIZE); // write mode: data in [0, position)
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
+    private long backlogBytes;
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private boolean appReadPaused;
+    private boolean tcpReadPausedByUs;
+    private boolean appWritePaused;
+    private boolean resumeScheduled;
+    private boolean taskRunning;
+    private boolean pumping;
+    private boolean again;
+    private boolean peerEof;
+    private WriteBufferLimits limits = WriteBufferLimits.DEFAULT;
+    private TimerHandle handshakeTimer;
+    private TimerHandle shutdownTimer;
+    private Exception lostWith;
+    private int writesAfterClose;
+    private double handshakeStart;
+
+    /**
+     * @param host            the host connected to (clients: the default server name), or null
+     * @param appAlreadyMade  true for startTls: the application protocol had its connectionMade
+     * @param waiter          completed once the handshake is done and the application's
+     *                        connectionMade ran, or failed with the handshake's error; may be null
+     */
+    TlsProtocol(EventLoop loop, TlsOptions options, BaseProtocol appProtocol, String host, int port,
+                boolean appAlreadyMade, Future<Void> waiter) {
+        this.loop = loop;
+        this.options = options;
+        this.bufs = TlsBuffers.of(loop);
+        this.waiter = waiter;
+        this.appMade = appAlreadyMade;
+        setAppProtocol(appProtocol);
+        if (options.serverSide()) {
+            serverName = null;
+            engine = options.context().createSSLEngine();
+            engine.setUseClientMode(false);
+        } else {
+            serverName = options.serverHostname() != null ? options.serverHostname() : host;
+            engine = serverName != null ? options.context().createSSLEngine(serverName, port) : options.context().createSSLEngine();
+            engine.setUseClientMode(true);
+        }
+        SSLParameters p = options.parameters() != null ? options.parameters() : engine.getSSLParameters();
+        if (!options.serverSide()) {
+            if (options.checkHostname()) {
+                if (serverName == null) {
+                    throw new IllegalArgumentException("checking the host name needs a serverHostname (the connection has"
+                            + " no host name of its own): set TlsOptions.withServerHostname, or withCheckHostname(false)");
+                }
+                p.setEndpointIdentificationAlgorithm("HTTPS"); // NET-PITFALLS L4: the JDK checks no name unless told
+            }
+            if (serverName != null && !Net.isLiteral(serverName)) {
+                p.setServerNames(List.of(new SNIHostName(serverName)));
+            }
+        }
+        if (!options.alpnProtocols().isEmpty()) {
+            p.setApplicationProtocols(options.alpnProtocols().toArray(String[]::new));
+        }
+        engine.setSSLParameters(p);
+        this.app = new TlsTransport(this);
+    }
+
+    /** Pre-fills the ciphertext buffer (startTls: bytes that arrived before the upgrade, L10). */
+    void feedInitial(byte[] ciphertext) {
+        ensureNetInRoom(ciphertext.length);
+        netIn.put(ciphertext);
+    }
+
+    TlsTransport appTransport() {
+        return app;
+    }
+
+    SSLEngine engine() {
+        return engine;
+    }
+
+    TlsOptions options() {
+        return options;
+    }
+
+    // ================================================================ the socket transport's callbacks
+
+    @Override
+    public void connectionMade(Transport transport) {
+        tcp = transport;
+        tcp.setWriteBufferLimits(limits);
+        state = State.HANDSHAKING;
+        handshakeStart = loop.time();
+        if (Double.isFinite(options.handshakeTimeout())) {
+            handshakeTimer = loop.callLater(options.handshakeTimeout(), this::handshakeTimedOut);
+        }
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            failHandshake(e);
+            return;
+        }
+        pump();
+    }
+
+    @Override
+    public ByteBuffer getBuffer(int sizeHint) {
+        if (!netIn.hasRemaining()) {
+            ensureNetInRoom(NET_IN_SIZE);
+        }
+        return netIn;
+    }
+
+    @Override
+    public void bufferUpdated(int nbytes) {
+        if (state == State.UNWRAPPED || state == State.CLOSED) {
+            netIn.clear();
+            return;
+        }
+        pump();
+    }
+
+    @Override
+    public boolean eofReceived() {
+        peerEof = true;
+        switch (state) {
+            case HANDSHAKING -> {
+                failHandshake(new ConnectionResetError("the peer closed the connection during the TLS handshake"
+                        + " (it may not speak TLS on this port, or it refused us without an alert)"));
+                return false;
+            }
+            case OPEN -> {
+                try {
+                    engine.closeInbound(); // a ragged EOF: the JDK complains of truncation (L3); accepted as asyncio does
+                } catch (SSLException truncated) {
+                    LOG.log(System.Logger.Level.DEBUG, "TLS EOF without close_notify from " + peer());
+                }
+                if (pending.isEmpty()) {
+                    deliverEof();
+                    startShutdown();
+                } // else: once the application resumed reading and had the data (resumeReading)
+            }
+            case FLUSHING, SHUTDOWN -> pump();
+            default -> {
+            }
+        }
+        return true; // the TLS layer closes the socket itself, once its close_notify is out
+    }
+
+    @Override
+    public void connectionLost(Exception exc) {
+        State was = state;
+        state = State.CLOSED;
+        cancelTimers();
+        backlog.clear();
+        backlogBytes = 0;
+        pending.clear();
+        netIn.clear();
+        Exception e = lostWith != null ? lostWith : exc;
+        if (was == State.HANDSHAKING || was == State.NEW) {
+            completeWaiter(e != null ? e : new ConnectionResetError("the connection to " + peer()
+                    + " was closed during the TLS handshake"));
+        } else if (waiter != null && !waiter.done()) {
+            completeWaiter(e != null ? e : new ConnectionResetError("the connection was closed"));
+        }
+        if (appMade && !appLost) {
+            appLost = true;
+            try {
+                appProtocol.connectionLost(e);
+            } catch (Throwable t) {
+                report(t, "protocol.connectionLost() failed");
+            }
+        }
+    }
+
+    @Override
+    public void pauseWriting() {
+        // the socket's queue went above the watermarks we gave it: ours are above too (L9)
+        maybePauseApp();
+    }
+
+    @Override
+    public void resumeWriting() {
+        pump(); // the backlog, if any, can go now
+        maybeResumeApp();
+    }
+
+    // ================================================================ the pump
+
+    private void pump() {
+        if (pumping) {
+            again = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                again = false;
+                pumpOnce();
+            } while (again && state.compareTo(State.UNWRAPPED) < 0);
+        } catch (RuntimeException | Error e) {
+            fatal(e, "the TLS layer failed");
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
+        while (state.compareTo(State.UNWRAPPED) < 0 && state != State.NEW && !taskRunning) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runTasks();
+                return;
+            }
+            if (hs == HandshakeStatus.NEED_WRAP) {
+                if (!wrapOut(EMPTY)) {
+                    return;
+                }
+                continue;
+            }
+            boolean handshaking = hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN;
+            if (state == State.HANDSHAKING && !handshaking) {
+                handshakeDone();
+                continue;
+            }
+            if (!handshaking && !backlog.isEmpty() && (state == State.OPEN || state == State.FLUSHING)) {
+                if (writeBacklog()) {
+                    maybeResumeApp();
+                    continue;
+                }
+            }
+            if (state == State.FLUSHING && backlog.isEmpty()) {
+                state = State.SHUTDOWN;
+                engine.closeOutbound(); // the next round wraps the close_notify
+                continue;
+            }
+            if (state == State.SHUTDOWN && engine.isOutboundDone() && (engine.isInboundDone() || peerEof)) {
+                finishShutdown();
+                return;
+            }
+            if (netIn.position() == 0) {
+                return; // wait for the socket
+            }
+            if (engine.isInboundDone()) {
+                netIn.clear(); // nothing can follow the peer's close_notify
+                return;
+            }
+            if (state == State.OPEN && !handshaking && appReadPaused) {
+                return; // the ciphertext waits, and so does the peer (L8)
+            }
+            if (!unwrapIn()) {
+                return;
+            }
+        }
+    }
+
+    /** Unwraps what netIn holds, several records at a time; false when it needs more bytes or failed. */
+    private boolean unwrapIn() {
+        ByteBuffer dst = bufs.appIn;
+        dst.clear();
+        boolean progress = false;
+        boolean closed = false;
+        boolean failed = false;
+        netIn.flip();
+        try {
+            while (netIn.hasRemaining()) {
+                int appSize = engine.getSession().getApplicationBufferSize();
+                if (dst.remaining() < appSize) {
+                    if (dst.position() > 0) {
+                        break; // deliver this batch first
+                    }
+                    bufs.appIn = dst = ByteBuffer.allocate(Math.max(appSize * 2, dst.capacity()));
+                }
+                SSLEngineResult r = engine.unwrap(netIn, dst);
+                SSLEngineResult.Status s = r.getStatus();
+                if (s == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    break; // a partial record: read more
+                }
+                if (s == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    if (dst.position() > 0) {
+                        break;
+                    }
+                    bufs.appIn = dst = ByteBuffer.allocate(dst.capacity() * 2); // the session's sizes grew (L5)
+                    continue;
+                }
+                if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
+                    progress = true;
+                }
+                if (s == SSLEngineResult.Status.CLOSED) {
+                    closed = true;
+                    break;
+                }
+                HandshakeStatus hs = r.getHandshakeStatus();
+                if (hs != HandshakeStatus.NOT_HANDSHAKING || (r.bytesConsumed() == 0 && r.bytesProduced() == 0)) {
+                    break; // the pump decides (wrap, task, handshake done)
+                }
+            }
+        } catch (SSLException e) {
+            failed = true;
+            netIn.compact();
+            dst.clear();
+            onEngineError(e);
+            return false;
+        }
+        netIn.compact();
+        if (!netIn.hasRemaining()) {
+            ensureNetInRoom(NET_IN_SIZE); // a record larger than the buffer (L5, L6)
+        }
+        if (dst.position() > 0) {
+            byte[] data = new byte[dst.position()];
+            dst.flip();
+            dst.get(data);
+            dst.clear();
+            plaintext(data);
+        }
+        if (closed) {
+            onPeerCloseNotify();
+            return state.compareTo(State.UNWRAPPED) < 0;
+        }
+        return progress && !failed;
+    }
+
+    /** Wraps {@code src} (EMPTY for handshake and close messages) into records and sends them. False after a failure. */
+    private boolean wrapOut(ByteBuffer src) {
+        ByteBuffer out = bufs.netOut;
+        out.clear();
+        try {
+            while (true) {
+                int packet = engine.getSession().getPacketBufferSize();
+                if (out.remaining() < packet) {
+                    if (out.position() > 0) {
+                        send(out);
+                        out = bufs.netOut;
+                        out.clear();
+                    }
+                    if (out.capacity() < packet) {
+                        bufs.netOut = out = ByteBuffer.allocate(packet * 2);
+                    }
+                }
+                SSLEngineResult r = engine.wrap(src, out);
+                SSLEngineResult.Status s = r.getStatus();
+                if (s == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    if (out.position() == 0) {
+                        bufs.netOut = out = ByteBuffer.allocate(out.capacity() * 2);
+                    } else {
+                        send(out);
+                        out = bufs.netOut;
+                        out.clear();
+                    }
+                    continue;
+                }
+                if (s == SSLEngineResult.Status.CLOSED || (r.bytesConsumed() == 0 && r.bytesProduced() == 0)) {
+                    break;
+                }
+                HandshakeStatus hs = r.getHandshakeStatus();
+                if (hs == HandshakeStatus.NEED_WRAP) {
+                    continue; // more of a flight
+                }
+                if (src.hasRemaining() && hs == HandshakeStatus.NOT_HANDSHAKING) {
+                    continue; // more application data
+                }
+                break;
+            }
+        } catch (SSLException e) {
+            out.clear();
+            onEngineError(e);
+            return false;
+        }
+        if (out.position() > 0) {
+            send(out);
+        }
+        return state.compareTo(State.UNWRAPPED) < 0;
+    }
+
+    private void send(ByteBuffer out) {
+        out.flip();
+        tcp.write(out.array(), out.arrayOffset(), out.remaining()); // sent, or copied into its queue
+        out.clear();
+    }
+
+    private boolean writeBacklog() {
+        boolean progress = false;
+        while (!backlog.isEmpty() && state.compareTo(State.UNWRAPPED) < 0) {
+            ByteBuffer b = backlog.peekFirst();
+            int before = b.remaining();
+            if (!wrapOut(b)) {
+                return progress;
+            }
+            int taken = before - b.remaining();
+            backlogBytes -= taken;
+            if (taken > 0) {
+                progress = true;
+            }
+            if (b.hasRemaining()) {
+                return progress; // the engine wants a handshake message first
+            }
+            backlog.pollFirst();
+        }
+        return progress;
+    }
+
+    private void runTasks() {
+        List<Runnable> tasks = new ArrayList<>(2);
+        for (Runnable t; (t = engine.getDelegatedTask()) != null; ) {
+            tasks.add(t);
+        }
+        if (tasks.isEmpty()) {
+            return;
+        }
+        taskRunning = true;
+        Future<Object> f;
+        try {
+            f = loop.runInExecutor(null, () -> {
+                for (Runnable t : tasks) {
+                    t.run();
+                }
+                return null;
+            });
+        } catch (RuntimeException closedLoop) {
+            tasks.forEach(Runnable::run); // no executor (the loop is closing): run them here
+            taskRunning = false;
+            again = true;
+            return;
+        }
+        f.addDoneCallback(done -> {
+            taskRunning = false;
+            if (state.compareTo(State.UNWRAPPED) < 0) {
+                pump(); // an exception the task hit comes out of the engine's next call
+            }
+        });
+    }
+
+    // ================================================================ handshake
+
+    private void handshakeDone() {
+        state = State.OPEN;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+        if (loop.isDebug()) {
+            LOG.log(System.Logger.Level.DEBUG, this + ": TLS handshake took " + Math.round((loop.time() - handshakeStart) * 1e3) + " ms");
+        }
+        if (!appMade) {
+            appMade = true;
+            try {
+                appProtocol.connectionMade(app);
+            } catch (Throwable t) {
+                fatal(t, "protocol.connectionMade() failed");
+                completeWaiter(t);
+                return;
+            }
+        }
+        completeWaiter(null);
+        if (tcpReadPausedByUs && !appReadPaused) {
+            tcpReadPausedByUs = false;
+            tcp.resumeReading();
+        } else if (appReadPaused && !tcpReadPausedByUs && state == State.OPEN) {
+            tcpReadPausedByUs = true;
+            tcp.pauseReading();
+        }
+    }
+
+    private void handshakeTimedOut() {
+        handshakeTimer = null;
+        if (state != State.HANDSHAKING) {
+            return;
+        }
+        SocketTimeoutException e = new SocketTimeoutException("TLS handshake with " + peer() + " did not complete in "
+                + options.handshakeTimeout() + " s (TlsOptions.handshakeTimeout): the connection was aborted; check that"
+                + " the peer speaks TLS on this port and is not stalled");
+        failHandshake(e);
+    }
+
+    private void onEngineError(SSLException e) {
+        if (state == State.HANDSHAKING || state == State.NEW) {
+            failHandshake(e);
+        } else {
+            fatal(e, "TLS error");
+        }
+    }
+
+    /** Fails the handshake: the waiter gets the error, the alert (if the engine made one) goes out, the socket closes. */
+    private void failHandshake(Exception cause) {
+        if (state.compareTo(State.UNWRAPPED) >= 0) {
+            return;
+        }
+        Exception err = cause instanceof SSLException s
+                ? TlsErrors.handshakeFailed(s, peer(), options.serverSide(), serverName) : cause;
+        state = State.UNWRAPPED;
+        lostWith = err;
+        cancelTimers();
+        completeWaiter(err);
+        if (waiter == null) {
+            // a server's failed handshake: not the server's fault, so not an error report (asyncio logs it in debug mode)
+            LOG.log(System.Logger.Level.DEBUG, err.getMessage(), err);
+        }
+        if (cause instanceof SSLException) {
+            sendAlert();
+            tcp.close();
+        } else {
+            tcp.abort();
+        }
+    }
+
+    /** After an engine error the engine may hold an alert for the peer: send it, so the peer learns why. */
+    private void sendAlert() {
+        ByteBuffer out = bufs.netOut;
+        out.clear();
+        try {
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                SSLEngineResult r = engine.wrap(EMPTY, out);
+                if (r.bytesProduced() == 0) {
+                    break;
+                }
+            }
+        } catch (SSLException | RuntimeException ignored) {
+            // nothing more to say to the peer
+        }
+        if (out.position() > 0) {
+            send(out);
+        }
+        out.clear();
+    }
+
+    private void completeWaiter(Throwable err) {
+        if (waiter == null || waiter.done()) {
+            return;
+        }
+        if (err == null) {
+            waiter.setResult(null);
+        } else {
+            waiter.setException(err);
+        }
+    }
+
+    // ================================================================ delivery to the application
+
+    private void plaintext(byte[] data) {
+        if (state != State.OPEN || !appMade) {
+            return; // after our close() (or before the application exists): discarded quietly (L11)
+        }
+        if (appReadPaused || !pending.isEmpty()) {
+            pending.addLast(data);
+            return;
+        }
+        deliver(data);
+    }
+
+    private void deliver(byte[] data) {
+        try {
+            if (appPlain != null) {
+                appPlain.dataReceived(data);
+                return;
+            }
+            int off = 0;
+            while (off < data.length && state == State.OPEN) {
+                ByteBuffer b = appBuffered.getBuffer(data.length - off);
+                if (b == null || !b.hasRemaining()) {
+                    throw new IllegalStateException("BufferedProtocol.getBuffer() returned " + (b == null ? "null" : "a full buffer")
+                            + ": return one with at least one byte remaining");
+                }
+                int n = Math.min(b.remaining(), data.length - off);
+                b.put(data, off, n);
+                off += n;
+                appBuffered.bufferUpdated(n);
+            }
+        } catch (Throwable t) {
+            fatal(t, "protocol." + (appPlain != null ? "dataReceived" : "bufferUpdated") + "() failed");
+        }
+    }
+
+    private void deliverEof() {
+        if (!appMade || appEof || appLost) {
+            return;
+        }
+        appEof = true;
+        try {
+            if (appPlain != null) {
+                appPlain.eofReceived(); // true cannot keep a TLS connection half-open (asyncio warns); ignored
+            } else {
+                appBuffered.eofReceived();
+            }
+        } catch (Throwable t) {
+            fatal(t, "protocol.eofReceived() failed");
+        }
+    }
+
+    private void onPeerCloseNotify() {
+        if (state == State.OPEN && pending.isEmpty()) {
+            deliverEof();
+            startShutdown();
+        } // else paused with data in hand: resumeReading delivers it, then the end of file
+        // FLUSHING / SHUTDOWN: the pump sees inbound done and finishes
+    }
+
+    // ================================================================ for TlsTransport
+
+    void write(byte[] data, int off, int len) {
+        if (state.compareTo(State.OPEN) > 0) {
+            if (writesAfterClose++ == 0) {
+                LOG.log(System.Logger.Level.WARNING, "write() on a closing or lost TLS connection (" + peer()
+                        + "): the data is dropped; connectionLost and drain() report why");
+            }
+            return;
+        }
+        if (len == 0) {
+            return;
+        }
+        if (state == State.OPEN && backlog.isEmpty() && !taskRunning
+                && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
+            ByteBuffer src = ByteBuffer.wrap(data, off, len);
+            if (!wrapOut(src)) {
+                return;
+            }
+            if (!src.hasRemaining()) {
+                maybePauseApp();
+                return;
+            }
+            off = src.position();
+            len = src.remaining();
+        }
+        backlog.addLast(ByteBuffer.wrap(java.util.Arrays.copyOfRange(data, off, off + len))); // a copy (T4)
+        backlogBytes += len;
+        pump();
+        maybePauseApp();
+    }
+
+    void close() {
+        if (state == State.NEW || state == State.HANDSHAKING) {
+            abort();
+            return;
+        }
+        startShutdown();
+    }
+
+    private void startShutdown() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.FLUSHING;
+        pending.clear(); // not delivered after close (L11)
+        if (Double.isFinite(options.shutdownTimeout())) {
+            shutdownTimer = loop.callLater(options.shutdownTimeout(), this::shutdownTimedOut);
+        }
+        if (tcpReadPausedByUs) {
+            tcpReadPausedByUs = false;
+            tcp.resumeReading(); // shutdown needs the peer's close_notify (L8)
+        }
+        pump();
+    }
+
+    private void shutdownTimedOut() {
+        shutdownTimer = null;
+        if (state == State.FLUSHING || state == State.SHUTDOWN) {
+            lostWith = new org.aio4j.TimeoutError("TLS shutdown with " + peer() + " timed out after "
+                    + options.shutdownTimeout() + " s (TlsOptions.shutdownTimeout) waiting for the peer's close_notify:"
+                    + " the connection was aborted");
+            state = State.UNWRAPPED;
+            tcp.abort();
+        }
+    }
+
+    private void finishShutdown() {
+        state = State.UNWRAPPED;
+        cancelTimers();
+        tcp.close(); // after the close_notify already queued
+    }
+
+    void abort() {
+        if (state.compareTo(State.UNWRAPPED) >= 0) {
+            return;
+        }
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (tcp != null) {
+            tcp.abort();
+        }
+    }
+
+    boolean isClosing() {
+        return state.compareTo(State.OPEN) > 0;
+    }
+
+    void pauseReading() {
+        if (state.compareTo(State.OPEN) > 0 || appReadPaused) {
+            return;
+        }
+        appReadPaused = true;
+        if (state == State.OPEN && !tcpReadPausedByUs) {
+            tcpReadPausedByUs = true;
+            tcp.pauseReading();
+        }
+    }
+
+    void resumeReading() {
+        if (state.compareTo(State.OPEN) > 0 || !appReadPaused) {
+            return;
+        }
+        appReadPaused = false;
+        if (resumeScheduled) {
+            return;
+        }
+        resumeScheduled = true;
+        loop.callSoon(() -> {
+            resumeScheduled = false;
+            while (!appReadPaused && state == State.OPEN && !pending.isEmpty()) {
+                deliver(pending.pollFirst());
+            }
+            if (appReadPaused || state != State.OPEN) {
+                return;
+            }
+            if (peerEof || engine.isInboundDone()) {
+                deliverEof();
+                startShutdown();
+                return;
+            }
+            if (tcpReadPausedByUs) {
+                tcpReadPausedByUs = false;
+                tcp.resumeReading();
+            }
+            pump();
+        });
+    }
+
+    boolean isReading() {
+        return state == State.OPEN && !appReadPaused;
+    }
+
+    long writeBufferSize() {
+        return backlogBytes + (tcp == null ? 0 : tcp.getWriteBufferSize());
+    }
+
+    WriteBufferLimits limits() {
+        return limits;
+    }
+
+    void setLimits(WriteBufferLimits l) {
+        limits = l;
+        if (tcp != null) {
+            tcp.setWriteBufferLimits(l);
+        }
+        maybePauseApp();
+        maybeResumeApp();
+    }
+
+    /** startTls: the application was paused for writing on the plain transport, so it is here too (L10). */
+    void inheritWritePaused() {
+        appWritePaused = true;
+    }
+
+    private void maybePauseApp() {
+        if (!appWritePaused && appMade && !appLost && writeBufferSize() > limits.high()) {
+            appWritePaused = true;
+            try {
+                appProtocol.pauseWriting();
+            } catch (Throwable t) {
+                report(t, "protocol.pauseWriting() failed");
+            }
+        }
+    }
+
+    private void maybeResumeApp() {
+        if (appWritePaused && appMade && !appLost && state.compareTo(State.UNWRAPPED) < 0 && writeBufferSize() <= limits.low()) {
+            appWritePaused = false;
+            try {
+                appProtocol.resumeWriting();
+            } catch (Throwable t) {
+                report(t, "protocol.resumeWriting() failed");
+            }
+        }
+    }
+
+    BaseProtocol appProtocol() {
+        return appProtocol;
+    }
+
+    void setAppProtocol(BaseProtocol p) {
+        java.util.Objects.requireNonNull(p, "protocol");
+        if (p instanceof BufferedProtocol b) {
+            appBuffered = b;
+            appPlain = null;
+        } else if (p instanceof Protocol s) {
+            appPlain = s;
+            appBuffered = null;
+        } else {
+            throw new IllegalArgumentException(p.getClass().getName() + " implements only BaseProtocol:"
+                    + " implement Protocol (data as byte arrays) or BufferedProtocol (reads into your buffer)");
+        }
+        appProtocol = p;
+    }
+
+    Object extraInfo(String name) {
+        switch (name) {
+            case "sslcontext":
+                return options.context();
+            case "ssl_object":
+                return engine;
+            case "server_hostname":
+                return serverName;
+            default:
+                break;
+        }
+        if (state == State.OPEN || state == State.FLUSHING || state == State.SHUTDOWN) {
+            javax.net.ssl.SSLSession s = engine.getSession();
+            switch (name) {
+                case "peercert":
+                case "peercertchain":
+                    try {
+                        java.security.cert.Certificate[] chain = s.getPeerCertificates();
+                        return name.equals("peercert") ? chain[0] : List.of(chain);
+                    } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+                        return null;
+                    }
+                case "cipher":
+                    return s.getCipherSuite();
+                case "tls_version":
+                    return s.getProtocol();
+                case "alpn_protocol": {
+                    String a = engine.getApplicationProtocol();
+                    return a == null || a.isEmpty() ? null : a;
+                }
+                default:
+                    break;
+            }
+        }
+        return tcp == null ? null : tcp.getExtraInfo(name);
+    }
+
+    // ================================================================ errors
+
+    private void fatal(Throwable t, String what) {
+        if (!(t instanceof IOException)) {
+            report(t, "Fatal error on TLS transport " + app + ": " + what);
+        } else if (loop.isDebug()) {
+            LOG.log(System.Logger.Level.DEBUG, this + ": " + what, t);
+        }
+        if (state.compareTo(State.UNWRAPPED) >= 0) {
+            return;
+        }
+        lostWith = t instanceof Exception e ? e : new RuntimeException(t);
+        state = State.UNWRAPPED;
+        cancelTimers();
+        if (tcp != null) {
+            tcp.abort();
+        }
+    }
+
+    private void report(Throwable t, String message) {
+        loop.callExceptionHandler(ExceptionContext.of(message, t));
+    }
+
+    private void cancelTimers() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+        if (shutdownTimer != null) {
+            shutdownTimer.cancel();
+            shutdownTimer = null;
+        }
+    }
+
+    private void ensureNetInRoom(int n) {
+        if (netIn.remaining() >= n) {
+            return;
+        }
+        ByteBuffer grown = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.position() + n));
+        netIn.flip();
+        grown.put(netIn);
+        netIn = grown;
+    }
+
+    String peer() {
+        Object p = tcp == null ? null : tcp.getExtraInfo("peername");
+        if (p instanceof InetSocketAddress a) {
+            return Net.show(a);
+        }
+        return p instanceof SocketAddress s ? s.toString() : "the peer";
+    }
+
+    String describe() {
+        return state.name().toLowerCase(java.util.Locale.ROOT) + " " + (options.serverSide() ? "server" : "client")
+                + " side, peer " + peer() + (backlogBytes > 0 ? ", " + backlogBytes + " bytes not yet encrypted" : "");
+    }
+
+    @Override
+    public String toString() {
+        return "TlsProtocol[" + describe() + "]";
+    }
+}
