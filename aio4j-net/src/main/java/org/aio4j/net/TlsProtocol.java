@@ -337,7 +337,9 @@ final class TlsProtocol implements BufferedProtocol {
                     continue;
                 }
             }
-            if (state == State.FLUSHING && backlog.isEmpty()) {
+            if (state == State.FLUSHING && backlog.isEmpty() && !handshaking) {
+                // not in the middle of a renegotiation or KeyUpdate the peer started: it would take a
+                // close_notify then as a protocol error ("close_notify during handshake")
                 state = State.SHUTDOWN;
                 engine.closeOutbound(); // the next round wraps the close_notify
                 continue;

@@ -1,7 +1,6 @@
 package org.aio4j.net;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -124,14 +122,25 @@ final class TestPki {
         }
     }
 
+    /** PEM text: a certificate, or a private key as PKCS#8 ("BEGIN PRIVATE KEY", which openssl reads). */
     static String pem(Object o) {
-        StringWriter sw = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-            w.writeObject(o);
-        } catch (IOException e) {
+        String type;
+        byte[] der;
+        try {
+            if (o instanceof X509Certificate c) {
+                type = "CERTIFICATE";
+                der = c.getEncoded();
+            } else if (o instanceof PrivateKey k) {
+                type = "PRIVATE KEY";
+                der = k.getEncoded();
+            } else {
+                throw new IllegalArgumentException("no PEM for " + o);
+            }
+        } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
-        return sw.toString();
+        String b64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
     }
 
     /** The shared PKI of the TLS tests: one CA, a leaf for localhost and 127.0.0.1. */
