@@ -33,7 +33,9 @@ import org.aio4j.Aio;
  * (figures 6 and 7 have no target, so their lines have no target column), and 8 {@code echo}, TCP
  * echo servers (see {@link EchoFigure}; it runs only when named, {@code --echo-depth N} sets its
  * requests in flight per connection, default 1), and 9 {@code asyncgen}, ns per item through an
- * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines).
+ * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines),
+ * and 10 {@code tls-echo}, TLS echo servers against asyncio's and uvloop's with {@code ssl=} (see
+ * {@link TlsEchoFigure}; it runs only when named).
  * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
@@ -161,7 +163,7 @@ public final class BenchMain {
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
                 + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
-                + " (default: all but echo, which runs only when named: ~20 min, --quick ~5 min)";
+                + " (default: all but echo and tls-echo, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min)";
     }
 
     // ================================================================ the harness
@@ -179,6 +181,10 @@ public final class BenchMain {
         for (Figure figure : figures) {
             if (figure == Figure.ECHO) {
                 new EchoFigure(plan, logDir, UVLOOP_PYTHON, echoDepth).run();
+                continue;
+            }
+            if (figure == Figure.TLS_ECHO) {
+                new TlsEchoFigure(plan, logDir, UVLOOP_PYTHON).run();
                 continue;
             }
             if (figure == Figure.ASYNCGEN) {
@@ -438,7 +444,7 @@ public final class BenchMain {
                 case QUEUE -> KotlinPeers.queue(plan);
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
+                case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
@@ -449,7 +455,7 @@ public final class BenchMain {
                 case QUEUE -> VirtualThreadPeers.queue(plan);
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
+                case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
@@ -487,7 +493,7 @@ public final class BenchMain {
                         () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
-            case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
+            case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
             case ASYNCGEN -> throw new AssertionError("handled by the caller");
         };
     }

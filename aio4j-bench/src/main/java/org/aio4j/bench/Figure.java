@@ -9,7 +9,7 @@ import java.util.Locale;
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
  * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
  * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
- * Figures 8 (echo) and 9 (asyncgen) have lines of their own and are measured by their own classes.
+ * Figures 8 (echo), 9 (asyncgen) and 10 (tls-echo) have lines of their own and are measured by their own classes.
  */
 enum Figure {
     PING_PONG("ping-pong", "pingPong", 0,
@@ -35,7 +35,10 @@ enum Figure {
      * measured and printed by {@link AsyncGenFigure} (the metric gives only the line's label).
      */
     ASYNCGEN("asyncgen", null, Workload.ASYNCGEN_ITEMS,
-            new Metric("asyncgen", "asyncgen %s items", "ns/item"));
+            new Metric("asyncgen", "asyncgen %s items", "ns/item")),
+    /** TLS echo servers (1 KiB, 10 connections); measured and printed by {@link TlsEchoFigure}, run only when named. */
+    TLS_ECHO("tls-echo", null, 0,
+            new Metric("tls-echo", "tls-echo", "req/s"));
 
     /**
      * One printed line of a figure.
@@ -114,10 +117,10 @@ enum Figure {
 
     /** Whether a run without figure arguments includes this figure (not echo: it takes ~20 min). */
     boolean inDefaultRun() {
-        return this != ECHO;
+        return this != ECHO && this != TLS_ECHO;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-9). */
+    /** The figure named by {@code arg}: its id or its number (1-10). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {
