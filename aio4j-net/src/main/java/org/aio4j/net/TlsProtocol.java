@@ -10,12 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import org.aio4j.EventLoop;
 import org.aio4j.ExceptionContext;
 import org.aio4j.Future;
@@ -42,14 +40,7 @@ final class TlsProtocol implements BufferedProtocol {
      * callback sets `again` and the outer pump goes round once more. Every wrap/unwrap loop ends when
      * a call neither consumes nor produces (L5).
      *
-     * Buffers (L12): ciphertext comes in through BufferedProtocol straight into the connection's
-     * netIn (heap: the JDK's engine works on arrays; a direct buffer would be copied). Unwrap output
-     * and wrap output go through two per-loop heap buffers (TlsBuffers), used only between an
-     * engine call and the copy that follows it: plaintext is copied to a new array before any
-     * application callback runs, and ciphertext is handed to the socket transport (which sends it or
-     * copies what it cannot send) before the next wrap. So no callback can ever see, or clobber, a
-     * shared buffer in use. Several records are unwrapped per read and delivered as one array
-     * (asyncio joins them too); a large write is wrapped into up to 64 KiB of records per socket write.
+     * Records, buffers and the wrap/unwrap loops are TlsRecords' (L5, L12).
      *
      * Writes: while OPEN and not handshaking, write() wraps straight from the caller's array (no copy);
      * otherwise (handshake, renegotiation, a delegated task running) a copy joins the backlog, wrapped
@@ -77,27 +68,13 @@ final class TlsProtocol implements BufferedProtocol {
 
     private static final System.Logger LOG = System.getLogger("org.aio4j.net");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final int NET_IN_SIZE = 64 * 1024;
-
-    /** The per-loop staging buffers (see the implementation notes). */
-    private static final class TlsBuffers {
-        private static final Map<EventLoop, TlsBuffers> BY_LOOP = new WeakHashMap<>();
-        ByteBuffer netOut = ByteBuffer.allocate(64 * 1024 + 17 * 1024);
-        ByteBuffer appIn = ByteBuffer.allocate(128 * 1024);
-
-        static TlsBuffers of(EventLoop loop) {
-            synchronized (BY_LOOP) {
-                return BY_LOOP.computeIfAbsent(loop, l -> new TlsBuffers());
-            }
-        }
-    }
 
     // loop thread only
     private final EventLoop loop;
     private final TlsOptions options;
     private final SSLEngine engine;
+    private final TlsRecords records;
     private final String serverName;
-    private final TlsBuffers bufs;
     private final TlsTransport app;
     private final Future<Void> waiter;
     private BaseProtocol appProtocol;
@@ -108,7 +85,6 @@ final class TlsProtocol implements BufferedProtocol {
     private boolean appMade;
     private boolean appLost;
     private boolean appEof;
-    private ByteBuffer netIn = ByteBuffer.allocate(NET_IN_SIZE); // write mode: data in [0, position)
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private long backlogBytes;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
@@ -137,43 +113,18 @@ final class TlsProtocol implements BufferedProtocol {
                 boolean appAlreadyMade, Future<Void> waiter) {
         this.loop = loop;
         this.options = options;
-        this.bufs = TlsBuffers.of(loop);
         this.waiter = waiter;
         this.appMade = appAlreadyMade;
         setAppProtocol(appProtocol);
-        if (options.serverSide()) {
-            serverName = null;
-            engine = options.context().createSSLEngine();
-            engine.setUseClientMode(false);
-        } else {
-            serverName = options.serverHostname() != null ? options.serverHostname() : host;
-            engine = serverName != null ? options.context().createSSLEngine(serverName, port) : options.context().createSSLEngine();
-            engine.setUseClientMode(true);
-        }
-        SSLParameters p = options.parameters() != null ? options.parameters() : engine.getSSLParameters();
-        if (!options.serverSide()) {
-            if (options.checkHostname()) {
-                if (serverName == null) {
-                    throw new IllegalArgumentException("checking the host name needs a serverHostname (the connection has"
-                            + " no host name of its own): set TlsOptions.withServerHostname, or withCheckHostname(false)");
-                }
-                p.setEndpointIdentificationAlgorithm("HTTPS"); // NET-PITFALLS L4: the JDK checks no name unless told
-            }
-            if (serverName != null && !Net.isLiteral(serverName)) {
-                p.setServerNames(List.of(new SNIHostName(serverName)));
-            }
-        }
-        if (!options.alpnProtocols().isEmpty()) {
-            p.setApplicationProtocols(options.alpnProtocols().toArray(String[]::new));
-        }
-        engine.setSSLParameters(p);
+        serverName = options.serverSide() ? null : options.serverHostname() != null ? options.serverHostname() : host;
+        this.engine = TlsRecords.newEngine(options, serverName, port);
+        this.records = new TlsRecords(loop, engine);
         this.app = new TlsTransport(this);
     }
 
     /** Pre-fills the ciphertext buffer (startTls: bytes that arrived before the upgrade, L10). */
     void feedInitial(byte[] ciphertext) {
-        ensureNetInRoom(ciphertext.length);
-        netIn.put(ciphertext);
+        records.feed(ciphertext);
     }
 
     TlsTransport appTransport() {
@@ -193,6 +144,7 @@ final class TlsProtocol implements BufferedProtocol {
     @Override
     public void connectionMade(Transport transport) {
         tcp = transport;
+        records.attach(transport);
         tcp.setWriteBufferLimits(limits);
         state = State.HANDSHAKING;
         handshakeStart = loop.time();
@@ -210,16 +162,13 @@ final class TlsProtocol implements BufferedProtocol {
 
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
-        if (!netIn.hasRemaining()) {
-            ensureNetInRoom(NET_IN_SIZE);
-        }
-        return netIn;
+        return records.readBuffer();
     }
 
     @Override
     public void bufferUpdated(int nbytes) {
         if (state == State.UNWRAPPED || state == State.CLOSED) {
-            netIn.clear();
+            records.dropInput();
             return;
         }
         pump();
@@ -260,7 +209,7 @@ final class TlsProtocol implements BufferedProtocol {
         backlog.clear();
         backlogBytes = 0;
         pending.clear();
-        netIn.clear();
+        records.dropInput();
         Exception e = lostWith != null ? lostWith : exc;
         if (was == State.HANDSHAKING || was == State.NEW) {
             completeWaiter(e != null ? e : new ConnectionResetError("the connection to " + peer()
@@ -348,11 +297,11 @@ final class TlsProtocol implements BufferedProtocol {
                 finishShutdown();
                 return;
             }
-            if (netIn.position() == 0) {
+            if (!records.hasInput()) {
                 return; // wait for the socket
             }
             if (engine.isInboundDone()) {
-                netIn.clear(); // nothing can follow the peer's close_notify
+                records.dropInput(); // nothing can follow the peer's close_notify
                 return;
             }
             if (state == State.OPEN && !handshaking && appReadPaused) {
@@ -364,128 +313,31 @@ final class TlsProtocol implements BufferedProtocol {
         }
     }
 
-    /** Unwraps what netIn holds, several records at a time; false when it needs more bytes or failed. */
+    /** Unwraps what arrived; false when it needs more bytes or failed. */
     private boolean unwrapIn() {
-        ByteBuffer dst = bufs.appIn;
-        dst.clear();
-        boolean progress = false;
-        boolean closed = false;
-        boolean failed = false;
-        netIn.flip();
+        TlsRecords.Unwrapped u;
         try {
-            while (netIn.hasRemaining()) {
-                int appSize = engine.getSession().getApplicationBufferSize();
-                if (dst.remaining() < appSize) {
-                    if (dst.position() > 0) {
-                        break; // deliver this batch first
-                    }
-                    bufs.appIn = dst = ByteBuffer.allocate(Math.max(appSize * 2, dst.capacity()));
-                }
-                SSLEngineResult r = engine.unwrap(netIn, dst);
-                SSLEngineResult.Status s = r.getStatus();
-                if (s == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                    break; // a partial record: read more
-                }
-                if (s == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    if (dst.position() > 0) {
-                        break;
-                    }
-                    bufs.appIn = dst = ByteBuffer.allocate(dst.capacity() * 2); // the session's sizes grew (L5)
-                    continue;
-                }
-                if (r.bytesConsumed() > 0 || r.bytesProduced() > 0) {
-                    progress = true;
-                }
-                if (s == SSLEngineResult.Status.CLOSED) {
-                    closed = true;
-                    break;
-                }
-                HandshakeStatus hs = r.getHandshakeStatus();
-                if (hs != HandshakeStatus.NOT_HANDSHAKING || (r.bytesConsumed() == 0 && r.bytesProduced() == 0)) {
-                    break; // the pump decides (wrap, task, handshake done)
-                }
-            }
+            u = records.unwrap(this::plaintext);
         } catch (SSLException e) {
-            failed = true;
-            netIn.compact();
-            dst.clear();
             onEngineError(e);
             return false;
         }
-        netIn.compact();
-        if (!netIn.hasRemaining()) {
-            ensureNetInRoom(NET_IN_SIZE); // a record larger than the buffer (L5, L6)
-        }
-        if (dst.position() > 0) {
-            byte[] data = new byte[dst.position()];
-            dst.flip();
-            dst.get(data);
-            dst.clear();
-            plaintext(data);
-        }
-        if (closed) {
+        if (u == TlsRecords.Unwrapped.CLOSED) {
             onPeerCloseNotify();
             return state.compareTo(State.UNWRAPPED) < 0;
         }
-        return progress && !failed;
+        return u == TlsRecords.Unwrapped.PROGRESS && state.compareTo(State.UNWRAPPED) < 0;
     }
 
-    /** Wraps {@code src} (EMPTY for handshake and close messages) into records and sends them. False after a failure. */
+    /** Wraps {@code src} (EMPTY for handshake and close messages) and sends it; false after a failure. */
     private boolean wrapOut(ByteBuffer src) {
-        ByteBuffer out = bufs.netOut;
-        out.clear();
         try {
-            while (true) {
-                int packet = engine.getSession().getPacketBufferSize();
-                if (out.remaining() < packet) {
-                    if (out.position() > 0) {
-                        send(out);
-                        out = bufs.netOut;
-                        out.clear();
-                    }
-                    if (out.capacity() < packet) {
-                        bufs.netOut = out = ByteBuffer.allocate(packet * 2);
-                    }
-                }
-                SSLEngineResult r = engine.wrap(src, out);
-                SSLEngineResult.Status s = r.getStatus();
-                if (s == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    if (out.position() == 0) {
-                        bufs.netOut = out = ByteBuffer.allocate(out.capacity() * 2);
-                    } else {
-                        send(out);
-                        out = bufs.netOut;
-                        out.clear();
-                    }
-                    continue;
-                }
-                if (s == SSLEngineResult.Status.CLOSED || (r.bytesConsumed() == 0 && r.bytesProduced() == 0)) {
-                    break;
-                }
-                HandshakeStatus hs = r.getHandshakeStatus();
-                if (hs == HandshakeStatus.NEED_WRAP) {
-                    continue; // more of a flight
-                }
-                if (src.hasRemaining() && hs == HandshakeStatus.NOT_HANDSHAKING) {
-                    continue; // more application data
-                }
-                break;
-            }
+            records.wrap(src);
         } catch (SSLException e) {
-            out.clear();
             onEngineError(e);
             return false;
         }
-        if (out.position() > 0) {
-            send(out);
-        }
         return state.compareTo(State.UNWRAPPED) < 0;
-    }
-
-    private void send(ByteBuffer out) {
-        out.flip();
-        tcp.write(out.array(), out.arrayOffset(), out.remaining()); // sent, or copied into its queue
-        out.clear();
     }
 
     private boolean writeBacklog() {
@@ -544,6 +396,7 @@ final class TlsProtocol implements BufferedProtocol {
 
     private void handshakeDone() {
         state = State.OPEN;
+        records.readSizes();
         if (handshakeTimer != null) {
             handshakeTimer.cancel();
             handshakeTimer = null;
@@ -606,31 +459,11 @@ final class TlsProtocol implements BufferedProtocol {
             LOG.log(System.Logger.Level.DEBUG, err.getMessage(), err);
         }
         if (cause instanceof SSLException) {
-            sendAlert();
+            records.sendAlert();
             tcp.close();
         } else {
             tcp.abort();
         }
-    }
-
-    /** After an engine error the engine may hold an alert for the peer: send it, so the peer learns why. */
-    private void sendAlert() {
-        ByteBuffer out = bufs.netOut;
-        out.clear();
-        try {
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                SSLEngineResult r = engine.wrap(EMPTY, out);
-                if (r.bytesProduced() == 0) {
-                    break;
-                }
-            }
-        } catch (SSLException | RuntimeException ignored) {
-            // nothing more to say to the peer
-        }
-        if (out.position() > 0) {
-            send(out);
-        }
-        out.clear();
     }
 
     private void completeWaiter(Throwable err) {
@@ -900,40 +733,17 @@ final class TlsProtocol implements BufferedProtocol {
         appProtocol = p;
     }
 
-    Object extraInfo(String name) {
-        switch (name) {
-            case "sslcontext":
-                return options.context();
-            case "ssl_object":
-                return engine;
-            case "server_hostname":
-                return serverName;
-            default:
-                break;
-        }
-        if (state == State.OPEN || state == State.FLUSHING || state == State.SHUTDOWN) {
-            javax.net.ssl.SSLSession s = engine.getSession();
-            switch (name) {
-                case "peercert":
-                case "peercertchain":
-                    try {
-                        java.security.cert.Certificate[] chain = s.getPeerCertificates();
-                        return name.equals("peercert") ? chain[0] : List.of(chain);
-                    } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
-                        return null;
-                    }
-                case "cipher":
-                    return s.getCipherSuite();
-                case "tls_version":
-                    return s.getProtocol();
-                case "alpn_protocol": {
-                    String a = engine.getApplicationProtocol();
-                    return a == null || a.isEmpty() ? null : a;
-                }
-                default:
-                    break;
-            }
-        }
+    /** Whether the handshake is done and the session not yet torn down (its details are readable). */
+    boolean established() {
+        return state == State.OPEN || state == State.FLUSHING || state == State.SHUTDOWN;
+    }
+
+    String serverName() {
+        return serverName;
+    }
+
+    /** The socket transport's extra info. */
+    Object socketInfo(String name) {
         return tcp == null ? null : tcp.getExtraInfo(name);
     }
 
@@ -969,16 +779,6 @@ final class TlsProtocol implements BufferedProtocol {
             shutdownTimer.cancel();
             shutdownTimer = null;
         }
-    }
-
-    private void ensureNetInRoom(int n) {
-        if (netIn.remaining() >= n) {
-            return;
-        }
-        ByteBuffer grown = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.position() + n));
-        netIn.flip();
-        grown.put(netIn);
-        netIn = grown;
     }
 
     String peer() {

@@ -1,7 +1,11 @@
 package org.aio4j.net;
 
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The transport an application protocol sees on a TLS connection (asyncio's
@@ -142,7 +146,40 @@ final class TlsTransport implements Transport {
 
     @Override
     public Object getExtraInfo(String name) {
-        return tls.extraInfo(name);
+        switch (name) {
+            case "sslcontext":
+                return tls.options().context();
+            case "ssl_object":
+                return tls.engine();
+            case "server_hostname":
+                return tls.serverName();
+            default:
+                break;
+        }
+        if (tls.established()) {
+            SSLSession s = tls.engine().getSession();
+            switch (name) {
+                case "peercert":
+                case "peercertchain":
+                    try {
+                        Certificate[] chain = s.getPeerCertificates();
+                        return name.equals("peercert") ? chain[0] : List.of(chain);
+                    } catch (SSLPeerUnverifiedException none) {
+                        return null;
+                    }
+                case "cipher":
+                    return s.getCipherSuite();
+                case "tls_version":
+                    return s.getProtocol();
+                case "alpn_protocol": {
+                    String a = tls.engine().getApplicationProtocol();
+                    return a == null || a.isEmpty() ? null : a;
+                }
+                default:
+                    break;
+            }
+        }
+        return tls.socketInfo(name);
     }
 
     @Override
