@@ -156,6 +156,37 @@ class TlsTest {
         });
     }
 
+    /** A BufferedProtocol gets the plaintext copied into its own buffer, in pieces as small as the buffer. */
+    @Test
+    void aBufferedProtocolReceivesPlaintextInItsOwnSmallBuffer() {
+        run(() -> {
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            int[] calls = {0};
+            Server server = Net.createServer(() -> new BufferedProtocol() {
+                private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(100);
+
+                @Override
+                public java.nio.ByteBuffer getBuffer(int sizeHint) {
+                    return buf.clear();
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                    calls[0]++;
+                    got.write(buf.array(), 0, nbytes);
+                }
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.withTls(LEAF.server()));
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server), CA.client());
+            byte[] data = NetTesting.pattern(10_000);
+            c.transport().write(data);
+            NetTesting.until("all of it", () -> got.size() == data.length);
+            assertThat(got.toByteArray()).isEqualTo(data);
+            assertThat(calls[0]).isGreaterThanOrEqualTo(100);
+            c.transport().close();
+            shutdown(server);
+        });
+    }
+
     // ================================================================ closing
 
     @Test
