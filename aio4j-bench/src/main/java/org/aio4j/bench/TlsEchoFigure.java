@@ -23,7 +23,7 @@ import org.aio4j.bench.echo.TlsEchoServer;
  * The TLS echo figure ({@code ./aio4j bench tls-echo}, figure 10): requests per second and server CPU
  * per request of TLS echo servers on loopback, 1 KiB messages, 10 connections, one request in flight
  * per connection: aio4j (protocol and streams) against asyncio and uvloop with {@code ssl=} (protocol
- * and streams). One line:
+ * and streams), and Netty's {@code SslHandler} on the JDK provider. One line:
  *
  * <pre>
  * tls-echo 1KiB x10 conns (req/s, server CPU user+sys us/req): aio4j-protocol 9.1k 60.1+25.0 (cpu 0.91x uvloop-p) | ...
@@ -44,7 +44,8 @@ final class TlsEchoFigure {
     enum Server {
         AIO4J_PROTOCOL("aio4j-protocol"), AIO4J_STREAMS("aio4j-streams"),
         ASYNCIO_PROTOCOL("asyncio-protocol"), ASYNCIO_STREAMS("asyncio-streams"),
-        UVLOOP_PROTOCOL("uvloop-protocol"), UVLOOP_STREAMS("uvloop-streams");
+        UVLOOP_PROTOCOL("uvloop-protocol"), UVLOOP_STREAMS("uvloop-streams"),
+        NETTY("netty");
 
         final String label;
 
@@ -99,7 +100,7 @@ final class TlsEchoFigure {
             return;
         }
         System.out.printf(Locale.ROOT, "# tls-echo: %s warm-up + %d windows of %s s per server (median window); TLS 1.3,"
-                        + " EC P-256 certificate; servers: aio4j, %s (asyncio, uvloop) with ssl=; client: %s (JDK SSLSocket,"
+                        + " EC P-256 certificate; servers: aio4j, %s (asyncio, uvloop) with ssl=, Netty SslHandler (JDK provider) x1 thread; client: %s (JDK SSLSocket,"
                         + " a thread per connection)%n", BenchMain.number(warmupSeconds()), RUNS,
                 BenchMain.number(windowSeconds()), python, TlsEchoLoadClient.class.getSimpleName());
         Map<Server, double[]> results = new EnumMap<>(Server.class);
@@ -182,6 +183,7 @@ final class TlsEchoFigure {
             case ASYNCIO_STREAMS -> py("--streams");
             case UVLOOP_PROTOCOL -> py("--uvloop", "--protocol");
             case UVLOOP_STREAMS -> py("--uvloop", "--streams");
+            case NETTY -> java(org.aio4j.bench.echo.NettyEchoServer.class.getName());
         };
         command.addAll(List.of("--cert", cert.toString(), "--key", key.toString(), "--host", "127.0.0.1", "--port", "0"));
         Files.writeString(log, "$ " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,

@@ -294,12 +294,16 @@ final class TlsProtocol implements BufferedProtocol {
                 finishShutdown();
                 return;
             }
-            if (!records.hasInput()) {
-                return; // wait for the socket
-            }
             if (engine.isInboundDone()) {
                 records.dropInput(); // nothing can follow the peer's close_notify
+                if (state == State.OPEN && pending.isEmpty()) {
+                    onPeerCloseNotify(); // it came with the handshake's last records: the end of file now
+                    continue;
+                }
                 return;
+            }
+            if (!records.hasInput()) {
+                return; // wait for the socket
             }
             if (state == State.OPEN && !handshaking && appReadPaused) {
                 return; // the ciphertext waits, and so does the peer (L8)
@@ -412,6 +416,9 @@ final class TlsProtocol implements BufferedProtocol {
             }
         }
         completeWaiter(null);
+        while (!pending.isEmpty() && !appReadPaused && state == State.OPEN) {
+            deliver(pending.pollFirst());
+        }
         if (tcpReadPausedByUs && !appReadPaused) {
             tcpReadPausedByUs = false;
             tcp.resumeReading();
@@ -477,10 +484,11 @@ final class TlsProtocol implements BufferedProtocol {
     // ================================================================ delivery to the application
 
     private void plaintext(byte[] data) {
-        if (state != State.OPEN || !appMade) {
-            return; // after our close() (or before the application exists): discarded quietly (L11)
+        if (state.compareTo(State.OPEN) > 0) {
+            return; // after our close(): discarded quietly (L11)
         }
-        if (appReadPaused || !pending.isEmpty()) {
+        if (state != State.OPEN || appReadPaused || !pending.isEmpty()) {
+            // paused, or data that came with the handshake's last record, before connectionMade ran
             pending.addLast(data);
             return;
         }
