@@ -204,6 +204,34 @@ class TlsTest {
         });
     }
 
+    /** The client's Finished, its first data and its close_notify leave in one burst: the server loses none. */
+    @Test
+    void dataAndCloseNotifyRightBehindTheHandshakeReachTheServerInOrder() {
+        run(() -> {
+            for (int round = 0; round < 20; round++) {
+                List<Recorder> served = new ArrayList<>();
+                Server server = Net.createServer(() -> {
+                    Recorder r = new Recorder();
+                    served.add(r);
+                    return r;
+                }, "127.0.0.1", 0, ServerOptions.DEFAULT.withTls(LEAF.server()));
+                Connection<Recorder> c = Net.createConnection(() -> {
+                    Recorder r = new Recorder();
+                    r.onMade = t -> {
+                        t.write(b("early"));
+                        t.close();
+                    };
+                    return r;
+                }, "localhost", port(server), CA.client());
+                NetTesting.until("the server side lost", () -> !served.isEmpty() && served.get(0).isLost());
+                assertThat(served.get(0).text()).isEqualTo("early");
+                assertThat(served.get(0).events).containsExactly("made", "data", "eof", "lost");
+                NetTesting.until("the client side lost", () -> c.protocol().isLost());
+                shutdown(server);
+            }
+        });
+    }
+
     @Test
     void eofReceivedReturningTrueDoesNotKeepATlsConnectionHalfOpen() {
         run(() -> {
