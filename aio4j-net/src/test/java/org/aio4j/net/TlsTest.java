@@ -187,6 +187,47 @@ class TlsTest {
         });
     }
 
+    private static SSLContext context(TestPki.Issued identity, X509Certificate trusted) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pw = "in-memory".toCharArray();
+        ks.setKeyEntry("me", identity.key(), pw, new java.security.cert.Certificate[] {identity.cert(), identity.ca()});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, pw);
+        java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", trusted);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** Client certificates: the server's parameters ask for one, and its extra info shows the client's. */
+    @Test
+    void aServerThatNeedsClientCertificatesSeesTheClients() throws Exception {
+        TestPki.Issued clientId = CA.issue("client one");
+        javax.net.ssl.SSLParameters need = new javax.net.ssl.SSLParameters();
+        need.setNeedClientAuth(true);
+        TlsOptions serverTls = TlsOptions.server(context(LEAF, CA.cert())).withParameters(need);
+        TlsOptions clientTls = TlsOptions.client(context(clientId, CA.cert()));
+        run(() -> {
+            AtomicReference<Object> seen = new AtomicReference<>();
+            Server server = Net.createServer(() -> new Protocol() {
+                @Override
+                public void connectionMade(Transport t) {
+                    seen.set(t.getExtraInfo("peercert"));
+                }
+            }, "127.0.0.1", 0, ServerOptions.DEFAULT.withTls(serverTls));
+            Connection<Recorder> c = Net.createConnection(Recorder::new, "localhost", port(server), clientTls);
+            NetTesting.until("the server's connectionMade", () -> seen.get() != null);
+            assertThat(((X509Certificate) seen.get()).getSubjectX500Principal().getName()).isEqualTo("CN=client one");
+            c.transport().close();
+            shutdown(server);
+        });
+    }
+
     // ================================================================ closing
 
     @Test
