@@ -189,11 +189,6 @@ public record TlsOptions(SSLContext context, boolean serverSide, String serverHo
         return new TlsOptions(context, serverSide, serverHostname, alpnProtocols, checkHostname, handshakeTimeout, shutdownTimeout, p);
     }
 
-    /** The same material on the other side (a server's options as a client's, or back); host name cleared. */
-    public TlsOptions asServerSide(boolean server) {
-        return new TlsOptions(context, server, null, alpnProtocols, checkHostname, handshakeTimeout, shutdownTimeout, parameters);
-    }
-
     @Override
     public String toString() {
         return "TlsOptions[" + (serverSide ? "server" : "client") + ", " + context.getProtocol()

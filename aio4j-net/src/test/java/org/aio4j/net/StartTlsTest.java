@@ -168,6 +168,23 @@ class StartTlsTest {
         FdCount.assertNoLeak(before);
     }
 
+    /** A Unix-socket server with TLS, and a Unix client upgraded with Net.startTls right after connecting. */
+    @Test
+    void tlsOverAUnixSocket(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        run(() -> {
+            Server server = Streams.startUnixServer(TlsTest.ECHO_LINES, dir.resolve("tls.sock"), StreamReader.DEFAULT_LIMIT,
+                    ServerOptions.DEFAULT.withTls(LEAF.server()));
+            Connection<Recorder> c = Net.createUnixConnection(Recorder::new, dir.resolve("tls.sock"));
+            Transport tls = Net.startTls(c.transport(), c.protocol(), CA.client().withServerHostname("localhost"));
+            tls.write(b("over a unix socket\n"));
+            NetTesting.until("the echo", () -> c.protocol().text().equals("over a unix socket\n"));
+            assertThat(tls.getExtraInfo("peercert")).isNotNull();
+            tls.close();
+            NetTesting.until("lost", () -> c.protocol().isLost());
+            shutdown(server);
+        });
+    }
+
     @Test
     void startTlsTwiceIsRefused() {
         run(() -> {
