@@ -35,9 +35,7 @@ final class TlsProtocol implements BufferedProtocol {
      * handshake, post-handshake messages (TLS 1.3 tickets and KeyUpdate, 1.2 renegotiation), the
      * write backlog and shutdown alike (L6). It is not re-entrant: a call from inside a protocol
      * callback sets `again` and the outer pump goes round once more. Every wrap/unwrap loop ends when
-     * a call neither consumes nor produces (L5).
-     *
-     * Records, buffers and the wrap/unwrap loops are TlsRecords' (L5, L12).
+     * a call neither consumes nor produces (L5); records, buffers and those loops are TlsRecords'.
      *
      * Writes: while OPEN and not handshaking, write() wraps straight from the caller's array (no copy);
      * otherwise (handshake, renegotiation, a delegated task running) a copy joins the backlog, wrapped
@@ -464,9 +462,11 @@ final class TlsProtocol implements BufferedProtocol {
         }
         if (cause instanceof SSLException) {
             records.sendAlert();
-            tcp.close();
+        }
+        if (cause instanceof SSLException && tcp.getWriteBufferSize() == 0) {
+            tcp.close(); // the alert is out: a clean FIN after it
         } else {
-            tcp.abort();
+            tcp.abort(); // a timeout, a reset, or an alert the peer is not reading: nothing to wait for
         }
     }
 
