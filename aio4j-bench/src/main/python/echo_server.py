@@ -2,11 +2,13 @@
 """asyncio and uvloop echo servers of the aio4j echo figure (BenchMain, EchoFigure.java).
 
 Usage: python3 echo_server.py [--uvloop] [--streams | --protocol] [--host H] [--port P]
+                              [--cert cert.pem --key key.pem]
 
 --protocol (default): an asyncio.Protocol whose data_received writes the data back with
 transport.write(data). --streams: asyncio.start_server with a handler that reads up to 64 KiB,
 writes it and awaits drain(), until EOF. --uvloop runs on uvloop's event loop instead of asyncio's
-default one. Host 127.0.0.1 and port 8888 by default; port 0 picks a free one. Prints
+default one. --cert and --key serve TLS (the tls-echo figure, TlsEchoFigure.java): an
+ssl.SSLContext(PROTOCOL_TLS_SERVER) with that chain, passed as ssl= to the server. Host 127.0.0.1 and port 8888 by default; port 0 picks a free one. Prints
 "READY <port>" once listening and serves until killed (SIGTERM or SIGINT).
 
 Exit status 3 when --uvloop is given and uvloop cannot be imported (install python3-uvloop),
@@ -16,6 +18,7 @@ Exit status 3 when --uvloop is given and uvloop cannot be imported (install pyth
 import argparse
 import asyncio
 import signal
+import ssl
 import sys
 
 READ_SIZE = 64 * 1024  # the same read size as aio4j's streams echo server
@@ -45,10 +48,14 @@ async def echo_streams(reader, writer):
 
 async def serve(args):
     loop = asyncio.get_running_loop()
+    context = None
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
     if args.streams:
-        server = await asyncio.start_server(echo_streams, args.host, args.port)
+        server = await asyncio.start_server(echo_streams, args.host, args.port, ssl=context)
     else:
-        server = await loop.create_server(EchoProtocol, args.host, args.port)
+        server = await loop.create_server(EchoProtocol, args.host, args.port, ssl=context)
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
@@ -65,6 +72,8 @@ def main():
     mode.add_argument("--protocol", action="store_true")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     if args.uvloop:
         try:

@@ -34,7 +34,10 @@ import org.aio4j.Aio;
  * echo servers (see {@link EchoFigure}; it runs only when named, {@code --echo-depth N} sets its
  * requests in flight per connection, default 1), and 9 {@code asyncgen}, ns per item through an
  * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines),
- * and {@code subprocess}, microseconds per child process (see {@link SubprocessFigure}).
+ * and 10 {@code tls-echo}, TLS echo servers against asyncio's and uvloop's with {@code ssl=} (see
+ * {@link TlsEchoFigure}; it runs only when named), 11 {@code subprocess}, microseconds per child
+ * process (see {@link SubprocessFigure}), and 12 {@code watchdog}, what the always-on watchdog
+ * costs (see {@link WatchdogFigure}).
  * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
@@ -162,7 +165,7 @@ public final class BenchMain {
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
                 + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
-                + " (default: all but echo, which runs only when named: ~20 min, --quick ~5 min)";
+                + " (default: all but echo and tls-echo, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min)";
     }
 
     // ================================================================ the harness
@@ -180,6 +183,14 @@ public final class BenchMain {
         for (Figure figure : figures) {
             if (figure == Figure.ECHO) {
                 new EchoFigure(plan, logDir, UVLOOP_PYTHON, echoDepth).run();
+                continue;
+            }
+            if (figure == Figure.TLS_ECHO) {
+                new TlsEchoFigure(plan, logDir, UVLOOP_PYTHON).run();
+                continue;
+            }
+            if (figure == Figure.WATCHDOG) {
+                new WatchdogFigure(plan, logDir).run();
                 continue;
             }
             if (figure == Figure.SUBPROCESS) {
@@ -449,8 +460,8 @@ public final class BenchMain {
                 case QUEUE -> KotlinPeers.queue(plan);
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
-                case ASYNCGEN, SUBPROCESS -> throw new AssertionError("handled above");
+                case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+                case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
                 case PING_PONG -> VirtualThreadPeers.pingPong(plan);
@@ -460,8 +471,8 @@ public final class BenchMain {
                 case QUEUE -> VirtualThreadPeers.queue(plan);
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
-                case ASYNCGEN, SUBPROCESS -> throw new AssertionError("handled above");
+                case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+                case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
         };
@@ -498,8 +509,8 @@ public final class BenchMain {
                         () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
-            case ECHO -> throw new IllegalArgumentException("echo has no child mode: run it from the harness");
-            case ASYNCGEN, SUBPROCESS -> throw new AssertionError("handled by the caller");
+            case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+            case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled by the caller");
         };
     }
 

@@ -9,8 +9,8 @@ import java.util.Locale;
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
  * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
  * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
- * Figures 8 (echo), 9 (asyncgen) and {@code subprocess} have lines of their own and are measured by
- * their own classes.
+ * Figures 8 (echo), 9 (asyncgen), 10 (tls-echo), 11 (subprocess) and 12 (watchdog) have lines of
+ * their own and are measured by their own classes.
  */
 enum Figure {
     PING_PONG("ping-pong", "pingPong", 0,
@@ -37,12 +37,18 @@ enum Figure {
      */
     ASYNCGEN("asyncgen", null, Workload.ASYNCGEN_ITEMS,
             new Metric("asyncgen", "asyncgen %s items", "ns/item")),
+    /** TLS echo servers (1 KiB, 10 connections); measured and printed by {@link TlsEchoFigure}, run only when named. */
+    TLS_ECHO("tls-echo", null, 0,
+            new Metric("tls-echo", "tls-echo", "req/s")),
     /**
      * Microseconds per child process (spawn true + wait; cat round trips); measured and printed by
      * {@link SubprocessFigure} (the metric gives only the label).
      */
     SUBPROCESS("subprocess", null, Workload.SUBPROCESS_COUNT,
-            new Metric("subprocess", "subprocess %s processes", "us/process"));
+            new Metric("subprocess", "subprocess %s processes", "us/process")),
+    /** What the always-on watchdog costs the loop (on against -Daio4j.watchdog=false); {@link WatchdogFigure}. */
+    WATCHDOG("watchdog", null, 0,
+            new Metric("watchdog", "watchdog cost", "ns/switch"));
 
     /**
      * One printed line of a figure.
@@ -121,10 +127,10 @@ enum Figure {
 
     /** Whether a run without figure arguments includes this figure (not echo: it takes ~20 min). */
     boolean inDefaultRun() {
-        return this != ECHO;
+        return this != ECHO && this != TLS_ECHO;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-9). */
+    /** The figure named by {@code arg}: its id or its number (1-12). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

@@ -71,7 +71,120 @@ public final class Net {
         EventLoop loop = loopOf("createConnection");
         checkPort(port, false);
         SocketChannel ch = Aio.timeout(options.connectTimeout(), () -> connectTcp(host, port, options.localAddr()));
+        if (options.tls() != null) {
+            return attachTls(loop, ch, protocolFactory, options.tls(), host, port);
+        }
         return attach(loop, ch, protocolFactory);
+    }
+
+    /**
+     * Connects to {@code host:port} and does a TLS handshake with {@code tls} (asyncio's
+     * {@code create_connection(..., ssl=context, server_hostname=...)}); shorthand for
+     * {@link #createConnection(Supplier, String, int, ConnectOptions)} with
+     * {@code ConnectOptions.DEFAULT.withTls(tls)}. The protocol's {@code connectionMade} runs once the
+     * handshake is done, and the returned transport speaks TLS (see {@link TlsOptions} for
+     * verification, and the extra info {@code "peercert"}, {@code "cipher"}, {@code "ssl_object"}).
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake failed; its message names the server,
+     *                                             the reason (untrusted or expired certificate, wrong
+     *                                             name, no protocol in common) and what to check
+     * @throws java.net.SocketTimeoutException     if the handshake took longer than {@code tls.handshakeTimeout()}
+     * @throws ConnectionResetError                if the server closed the connection during the handshake
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+                                                                          TlsOptions tls) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        return createConnection(protocolFactory, host, port, ConnectOptions.DEFAULT.withTls(tls));
+    }
+
+    private static <P extends BaseProtocol> Connection<P> attachTls(EventLoop loop, SocketChannel ch, Supplier<P> factory,
+                                                                    TlsOptions tls, String host, int port) {
+        P protocol;
+        SocketTransport transport;
+        TlsProtocol layer;
+        Future<Void> handshake = loop.createFuture();
+        try {
+            protocol = factory.get();
+            if (protocol == null) {
+                throw new NullPointerException("the protocol factory returned null: return a new protocol");
+            }
+            layer = new TlsProtocol(loop, tls, protocol, host, port, false, handshake);
+            transport = new SocketTransport(loop, ch, layer, null);
+        } catch (Throwable t) {
+            closeQuietly(ch);
+            throw t;
+        }
+        Future<Void> made = loop.createFuture();
+        transport.start(made);
+        try {
+            Aio.await(made);
+            Aio.await(handshake);
+        } catch (Throwable t) {
+            layer.abort();
+            transport.abort();
+            throw t;
+        }
+        return new Connection<>(layer.appTransport(), protocol);
+    }
+
+    // ================================================================ TLS upgrade
+
+    /**
+     * Upgrades an open connection to TLS (asyncio's {@code loop.start_tls}): the TLS layer is put
+     * between {@code transport} and {@code protocol}, the handshake starts at once, and once it is
+     * done the returned transport carries the protocol's data encrypted. {@code protocol} gets no new
+     * {@code connectionMade} (it had one), and from now on receives its callbacks from the TLS layer;
+     * do not use {@code transport} itself any more. Bytes queued on {@code transport} before the call
+     * are sent before the handshake, in order.
+     *
+     * <p>The caller must make sure the peer starts its side of the handshake after the bytes it read
+     * in plain text (the STARTTLS pattern); bytes already delivered to {@code protocol} stay there.
+     * For streams use {@link StreamWriter#startTls}, which also hands over bytes the reader buffered.
+     * A client needs {@code tls.serverHostname()} unless it turned host-name checking off (the
+     * transport knows only the peer's address). Cancellation aborts the connection.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake failed (see {@link #createConnection(Supplier, String, int, TlsOptions)})
+     * @throws java.net.SocketTimeoutException     if it took longer than {@code tls.handshakeTimeout()}
+     * @throws IllegalStateException               if {@code transport} is closing, or outside a coroutine
+     * @throws IllegalArgumentException            for a client without a server name while checking host names
+     */
+    public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) throws IOException {
+        Objects.requireNonNull(protocol, "protocol");
+        boolean paused = protocol instanceof StreamReaderProtocol srp
+                ? srp.isWritePaused() : transport.getWriteBufferSize() > transport.getWriteBufferLimits().high();
+        return startTls(transport, protocol, tls, new byte[0], paused);
+    }
+
+    static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls, byte[] early, boolean writePaused)
+            throws IOException {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(tls, "tls");
+        EventLoop loop = loopOf("startTls");
+        if (transport.isClosing()) {
+            throw new IllegalStateException("startTls() on a closing transport " + transport + ": the connection is going away");
+        }
+        Object peer = transport.getExtraInfo("peername");
+        int port = peer instanceof InetSocketAddress a ? a.getPort() : -1;
+        Future<Void> handshake = loop.createFuture();
+        TlsProtocol layer = new TlsProtocol(loop, tls, protocol, null, port, true, handshake);
+        layer.setLimits(transport.getWriteBufferLimits());
+        if (writePaused) {
+            layer.inheritWritePaused(); // it still waits for a resumeWriting (gh-109051)
+        }
+        if (early.length > 0) {
+            layer.feedInitial(early); // handshake bytes a reader already took from the socket (L10, gh-142352)
+        }
+        transport.setProtocol(layer);
+        layer.connectionMade(transport); // the handshake starts now, not on a later iteration (L10)
+        transport.resumeReading();
+        try {
+            Aio.await(handshake);
+        } catch (Throwable t) {
+            layer.abort();
+            throw t;
+        }
+        return layer.appTransport();
     }
 
     /** Connects to the Unix socket at {@code path}; otherwise as {@link #createConnection}. */
@@ -199,7 +312,9 @@ public final class Net {
      * A null or empty {@code host} means every interface: one dual-stack socket (IPv4 and IPv6 on
      * one port; NET-PITFALLS V4). A name listens on every address it resolves to; with port 0 the
      * first bind picks the port and the other addresses take the same one (asyncio would give each
-     * its own port).
+     * its own port). With {@code options.tls()} every connection does a TLS handshake first (bounded
+     * by its handshake timeout); one that fails or times out is closed and only logged at debug
+     * level, as asyncio does, and the protocol never hears of it.
      *
      * @throws BindException            if an address is in use (no socket is left open)
      * @throws IllegalArgumentException for a port outside 0..65535
@@ -245,7 +360,7 @@ public final class Net {
             listeners.forEach(Net::closeQuietly);
             throw t;
         }
-        Server server = new Server(loop, listeners, protocolFactory, options.backlog(), null);
+        Server server = new Server(loop, listeners, withTls(loop, protocolFactory, options.tls()), options.backlog(), null);
         if (options.startServing()) {
             server.startServing();
         }
@@ -285,11 +400,27 @@ public final class Net {
             closeQuietly(l);
             throw t;
         }
-        Server server = new Server(loop, List.of(l), protocolFactory, options.backlog(), UnixPaths.bound(path));
+        Server server = new Server(loop, List.of(l), withTls(loop, protocolFactory, options.tls()), options.backlog(),
+                UnixPaths.bound(path));
         if (options.startServing()) {
             server.startServing();
         }
         return server;
+    }
+
+    /** The server's factory, or one that puts a TLS layer under each protocol it makes. */
+    private static Supplier<? extends BaseProtocol> withTls(EventLoop loop, Supplier<? extends BaseProtocol> factory,
+                                                            TlsOptions tls) {
+        if (tls == null) {
+            return factory;
+        }
+        return () -> {
+            BaseProtocol p = factory.get();
+            if (p == null) {
+                throw new NullPointerException("the protocol factory returned null: return a new protocol per connection");
+            }
+            return new TlsProtocol(loop, tls, p, null, 0, false, null);
+        };
     }
 
     // ================================================================ names

@@ -202,7 +202,11 @@ public final class Server implements AutoCloseable {
     /** Closes every accepted connection gracefully (queued bytes are sent first): asyncio 3.13's {@code close_clients}. */
     public void closeClients() {
         for (SocketTransport t : List.copyOf(clients)) {
-            t.close();
+            if (t.getProtocol() instanceof TlsProtocol tls) {
+                tls.close(); // a close_notify first (bounded by the shutdown timeout), then the socket
+            } else {
+                t.close();
+            }
         }
     }
 

@@ -192,6 +192,17 @@ public final class StreamReader {
         transport = Objects.requireNonNull(t, "transport");
     }
 
+    /** startTls: the TLS transport replaces the plain one; this reader's pause was the old one's. */
+    void replaceTransport(Transport t) {
+        transport = Objects.requireNonNull(t, "transport");
+        paused = false;
+    }
+
+    /** startTls: takes every buffered byte (the peer's first handshake bytes, L10); empty if none. */
+    byte[] takeBuffered() {
+        return take(size());
+    }
+
     private void wakeWaiter() {
         Waker<Void> w = waiter;
         if (w != null) {

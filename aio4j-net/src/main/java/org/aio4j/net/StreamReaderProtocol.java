@@ -126,6 +126,12 @@ final class StreamReaderProtocol implements Protocol {
 
     // ================================================================ for StreamWriter
 
+    /** startTls: the TLS transport replaces the plain one for the writer, the reader and the handler's close. */
+    void replaceTransport(Transport t) {
+        transport = t;
+        reader.replaceTransport(t);
+    }
+
     boolean isLost() {
         return state == State.LOST;
     }

@@ -59,7 +59,7 @@ public final class StreamWriter {
      */
 
     // loop thread only
-    private final Transport transport;
+    private Transport transport; // replaced once by startTls
     private final StreamReaderProtocol protocol;
     private final StreamReader reader;
     private boolean closeCalled;
@@ -107,13 +107,14 @@ public final class StreamWriter {
      * Closes the sending side once the queued bytes are sent (a TCP half-close); the peer reads end of
      * file, and this side can still read.
      *
-     * @throws UnsupportedOperationException if {@link #canWriteEof} is false
+     * @throws UnsupportedOperationException if {@link #canWriteEof} is false: over TLS, which has no
+     *                                       half-close (as asyncio, which raises NotImplementedError)
      */
     public void writeEof() {
         transport.writeEof();
     }
 
-    /** Whether {@link #writeEof} is supported (true for TCP and Unix sockets). */
+    /** Whether {@link #writeEof} is supported (true for TCP and Unix sockets, false over TLS). */
     public boolean canWriteEof() {
         return transport.canWriteEof();
     }
@@ -179,6 +180,36 @@ public final class StreamWriter {
             throw protocol.connectionResetError();
         }
         protocol.drainHelper();
+    }
+
+    /**
+     * Upgrades this connection to TLS in place (asyncio's {@code StreamWriter.start_tls}, the STARTTLS
+     * pattern): the handshake runs now, and when this returns, this writer, its reader and
+     * {@link #transport()} speak TLS. Bytes the reader had buffered but nobody read yet are taken as
+     * the peer's first handshake bytes (a server that read the client's "STARTTLS" line may already
+     * hold its ClientHello), so read exactly what precedes the upgrade before calling this. Bytes
+     * written before the call are sent first, in plain text. No other task may write or read on
+     * this stream during the upgrade.
+     *
+     * @param tls the TLS options: {@link TlsOptions#client} for the side that connected (with a
+     *            {@code serverHostname}, unless host-name checking is off), {@link TlsOptions#server}
+     *            for the other
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake failed; the connection is closed
+     * @throws java.net.SocketTimeoutException     if it took longer than {@code tls.handshakeTimeout()}
+     * @throws IllegalStateException               after {@link #close}, on a closing connection, or if
+     *                                             it already speaks TLS
+     * @throws org.aio4j.CancelledError            if the task is cancelled (the connection is aborted)
+     */
+    public void startTls(TlsOptions tls) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        checkNotClosed("startTls");
+        if (transport instanceof TlsTransport) {
+            throw new IllegalStateException("startTls() on " + this + ": the connection already speaks TLS");
+        }
+        byte[] early = reader != null ? reader.takeBuffered() : new byte[0];
+        Transport upgraded = Net.startTls(transport, protocol, tls, early, protocol.isWritePaused());
+        transport = upgraded;
+        protocol.replaceTransport(upgraded);
     }
 
     /** Package-private for tests: tasks parked in drain(). */

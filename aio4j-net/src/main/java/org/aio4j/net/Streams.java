@@ -68,6 +68,19 @@ public final class Streams {
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader));
     }
 
+    /**
+     * Connects to {@code host:port} and does a TLS handshake (asyncio's
+     * {@code open_connection(host, port, ssl=...)}): {@link #openConnection(String, int, int, ConnectOptions)}
+     * with the default limit and {@code ConnectOptions.DEFAULT.withTls(tls)}.
+     *
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake failed (the message says why and what to check)
+     * @throws java.net.SocketTimeoutException     if the handshake took longer than {@code tls.handshakeTimeout()}
+     */
+    public static StreamPair openConnection(String host, int port, TlsOptions tls) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        return openConnection(host, port, StreamReader.DEFAULT_LIMIT, ConnectOptions.DEFAULT.withTls(tls));
+    }
+
     /** {@link #openUnixConnection(Path, int)} with the default limit. */
     public static StreamPair openUnixConnection(Path path) throws IOException {
         return openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
@@ -110,6 +123,16 @@ public final class Streams {
         StreamReader.checkLimit(limit);
         EventLoop loop = loopOf("startServer");
         return Net.createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port, options);
+    }
+
+    /**
+     * A TLS server (asyncio's {@code start_server(..., ssl=...)}): {@link #startServer(ClientConnected, String, int, int, ServerOptions)}
+     * with the default limit and {@code ServerOptions.DEFAULT.withTls(tls)}. The handler runs once a
+     * connection's handshake is done; connections whose handshake fails never reach it.
+     */
+    public static Server startServer(ClientConnected handler, String host, int port, TlsOptions tls) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT.withTls(tls));
     }
 
     /** {@link #startUnixServer(ClientConnected, Path, int, ServerOptions)} with the default limit and options. */

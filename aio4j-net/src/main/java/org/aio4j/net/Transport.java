@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A bidirectional byte stream as a protocol sees it (asyncio's {@code Transport}): a TCP or Unix
- * socket today, a TLS session layered on one later. Every method is for the loop thread (a callback
+ * socket, or a TLS session over one ({@link TlsOptions}: plaintext here, records on the socket; no
+ * half-close, and {@code close} sends a close_notify first). Every method is for the loop thread (a callback
  * or a coroutine of the transport's loop) and none suspends.
  *
  * <h2>Writing</h2>
@@ -46,7 +47,7 @@ public interface Transport {
      */
     void writeEof();
 
-    /** Whether {@link #writeEof} is supported (true for TCP and Unix sockets). */
+    /** Whether {@link #writeEof} is supported (true for TCP and Unix sockets, false over TLS). */
     boolean canWriteEof();
 
     /** Closes after the queued bytes are sent; see the class documentation. Idempotent. */

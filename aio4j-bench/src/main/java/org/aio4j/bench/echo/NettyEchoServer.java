@@ -19,8 +19,12 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp aio4j-bench.jar org.aio4j.bench.echo.NettyEchoServer
- *     [--host H] [--port P]
+ *     [--host H] [--port P] [--cert cert.pem --key key.pem]
  * </pre>
+ *
+ * <p>With {@code --cert} and {@code --key} (PEM; the {@code tls-echo} figure) each connection gets
+ * an {@code SslHandler} on the JDK provider ({@code SslProvider.JDK}: the same {@code SSLEngine} as
+ * aio4j) in front of the echo handler.
  *
  * <p>Prints {@code READY <port>} once listening (port 0 picks a free one) and serves until killed.
  * Exit status 2 for bad arguments, 1 when it cannot listen.
@@ -52,11 +56,15 @@ public final class NettyEchoServer {
     public static void main(String[] args) throws InterruptedException {
         String host = "127.0.0.1";
         int port = 8888;
+        String cert = null;
+        String key = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--host" -> host = args[++i];
                     case "--port" -> port = Integer.parseInt(args[++i]);
+                    case "--cert" -> cert = args[++i];
+                    case "--key" -> key = args[++i];
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -67,12 +75,21 @@ public final class NettyEchoServer {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             EchoHandler echo = new EchoHandler();
+            io.netty.handler.ssl.SslContext tls = cert == null ? null
+                    : io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(cert), new java.io.File(key))
+                            .sslProvider(io.netty.handler.ssl.SslProvider.JDK).build();
+            ChannelHandler child = tls == null ? echo : new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                @Override
+                protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc()), echo);
+                }
+            };
             Channel listener = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(echo)
+                    .childHandler(child)
                     .bind(host, port).sync().channel();
             System.out.println("READY " + ((InetSocketAddress) listener.localAddress()).getPort());
             System.out.flush();
