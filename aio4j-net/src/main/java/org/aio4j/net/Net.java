@@ -190,6 +190,20 @@ public final class Net {
     /** Connects to the Unix socket at {@code path}; otherwise as {@link #createConnection}. */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path)
             throws IOException {
+        return createUnixConnection(protocolFactory, path, null);
+    }
+
+    /**
+     * Connects to the Unix socket at {@code path} and, unless {@code tls} is null, does a TLS handshake
+     * over it (asyncio's {@code create_unix_connection(..., ssl=..., server_hostname=...)}). A Unix
+     * socket has no host name, so a client that checks host names needs
+     * {@code tls.withServerHostname(name)}; otherwise as
+     * {@link #createConnection(Supplier, String, int, TlsOptions)}.
+     *
+     * @throws IllegalArgumentException if {@code tls} checks host names and names no server
+     */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+                                                                              TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         EventLoop loop = loopOf("createUnixConnection");
         UnixDomainSocketAddress address = UnixPaths.address(path);
@@ -203,6 +217,9 @@ public final class Net {
         } catch (Throwable t) {
             closeQuietly(ch);
             throw t;
+        }
+        if (tls != null) {
+            return attachTls(loop, ch, protocolFactory, tls, null, -1);
         }
         return attach(loop, ch, protocolFactory);
     }

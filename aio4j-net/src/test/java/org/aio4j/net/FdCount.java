@@ -27,25 +27,7 @@ final class FdCount {
         }
         // The first blocking channel read on a virtual thread starts the JDK's virtual-thread poller,
         // whose epoll descriptors stay open for the life of the process: start it now too.
-        try {
-            java.nio.channels.Pipe p = java.nio.channels.Pipe.open();
-            try (var source = p.source(); var sink = p.sink()) {
-                Thread reader = Thread.ofVirtual().start(() -> { // blocks: the read parks on the poller
-                    try {
-                        source.read(java.nio.ByteBuffer.allocate(1));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-                Thread.sleep(50);
-                sink.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
-                reader.join();
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        PollerWarmup.run();
     }
 
     private FdCount() {
@@ -100,5 +82,30 @@ final class FdCount {
         }
         List<String> open = open();
         assertThat(open.size()).as("open descriptors (was %d): %s", before, open).isLessThanOrEqualTo(before);
+    }
+
+    /** Its own class: the blocking reader's lambda must not wait for FdCount's initialization. */
+    private static final class PollerWarmup {
+        static void run() {
+            try {
+                java.nio.channels.Pipe p = java.nio.channels.Pipe.open();
+                try (var source = p.source(); var sink = p.sink()) {
+                    Thread reader = Thread.ofVirtual().start(() -> { // blocks: the read parks on the poller
+                        try {
+                            source.read(java.nio.ByteBuffer.allocate(1));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    Thread.sleep(50);
+                    sink.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+                    reader.join();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -185,6 +185,28 @@ class StartTlsTest {
         });
     }
 
+    /** createUnixConnection with TLS options: the handshake over the Unix socket, names checked. */
+    @Test
+    void createUnixConnectionWithTlsHandshakesOverTheSocketAndNeedsAServerName(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        int before = FdCount.now();
+        run(() -> {
+            Server server = Streams.startUnixServer(TlsTest.ECHO_LINES, dir.resolve("tls.sock"), StreamReader.DEFAULT_LIMIT,
+                    ServerOptions.DEFAULT.withTls(LEAF.server()));
+            Connection<Recorder> c = Net.createUnixConnection(Recorder::new, dir.resolve("tls.sock"),
+                    CA.client().withServerHostname("localhost"));
+            c.transport().write(b("tls from the start\n"));
+            NetTesting.until("the echo", () -> c.protocol().text().equals("tls from the start\n"));
+            assertThat(c.transport().getExtraInfo("peercert")).isNotNull();
+            c.transport().close();
+            NetTesting.until("lost", () -> c.protocol().isLost());
+            assertThatThrownBy(() -> Net.createUnixConnection(Recorder::new, dir.resolve("tls.sock"), CA.client()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverHostname");
+            shutdown(server);
+        });
+        FdCount.assertNoLeak(before);
+    }
+
     @Test
     void startTlsTwiceIsRefused() {
         run(() -> {
