@@ -6,6 +6,7 @@
  */
 module org.aio4j {
     requires java.management; // the EventLoops MBean (./aio4j ps)
+    requires jdk.jfr;         // JfrEvents: tasks, cancellations, stuck steps in Flight Recorder
     exports org.aio4j;
     exports org.aio4j.lowlevel;
     exports org.aio4j.sync;

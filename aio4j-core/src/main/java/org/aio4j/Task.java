@@ -107,6 +107,7 @@ public final class Task<T> extends Future<T> {
             task.context = new Context(vars); // a copy of the creator's context
         }
         loop.tasks().add(task);
+        JfrEvents.taskCreated(task);
         task.strand.start(eager);
         return task;
     }
@@ -166,6 +167,7 @@ public final class Task<T> extends Future<T> {
         if (forwardingCancel) {
             return false; // the awaits form a cycle back to this task: the caller breaks it (below)
         }
+        JfrEvents.cancelRequested(this, message);
         cancelRequests++;
         Future<?> w = waitingOn;
         if (w != null) {
@@ -273,6 +275,7 @@ public final class Task<T> extends Future<T> {
 
     private void finish(State state, Object outcome) {
         loop.tasks().remove(this);
+        JfrEvents.taskDone(this, state.name().toLowerCase(java.util.Locale.ROOT));
         if (state == State.FAILED) {
             completeExceptionally((Throwable) outcome);
         } else {

@@ -148,6 +148,8 @@ public final class Watchdog {
 
     private static void reportRecovery(LoopWatch w, State st, long now) {
         st.stuckReported = false;
+        JfrEvents.stuckEnds(st.stuckEvent);
+        st.stuckEvent = null;
         st.lastStuckEnd = now;
         st.lastStuckFor = now - st.since;
         LOG.log(System.Logger.Level.WARNING, String.format("the event loop on thread '%s' runs again: the step"
@@ -201,6 +203,8 @@ public final class Watchdog {
         long growingSince;
         int growingBatches;
         int growthReported;
+        /** The Flight Recorder event of the stuck step reported now (null: none, or not recording). */
+        JfrEvents.StuckStep stuckEvent;
 
         State(long seq, long now) {
             this.seq = seq;
@@ -245,7 +249,7 @@ public final class Watchdog {
         if (running && seq == st.seq) {
             if (!st.stuckReported && now - st.since >= threshold) {
                 st.stuckReported = true;
-                reportStuck(w, loop, w.item(), now - st.since);
+                st.stuckEvent = reportStuck(w, loop, w.item(), now - st.since);
             }
         } else {
             if (st.stuckReported) {
@@ -260,7 +264,7 @@ public final class Watchdog {
         checkGrowth(w, st, now);
     }
 
-    private static void reportStuck(LoopWatch w, EventLoop loop, Object item, long forNanos) {
+    private static JfrEvents.StuckStep reportStuck(LoopWatch w, EventLoop loop, Object item, long forNanos) {
         String what;
         StackTraceElement[] stack;
         if (item instanceof Strand.Step step) {
@@ -280,6 +284,7 @@ public final class Watchdog {
         Throwable where = new Throwable("where it is now (a live stack, taken while the step runs)");
         where.setStackTrace(stack);
         LOG.log(System.Logger.Level.WARNING, msg, where);
+        return JfrEvents.stuckBegins(threadName(w), what, at == null ? null : at.toString(), thresholdNanos);
     }
 
     private static void checkLag(LoopWatch w, State st, long now, long threshold) {
