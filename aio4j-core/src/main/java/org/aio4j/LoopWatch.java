@@ -42,6 +42,9 @@ final class LoopWatch {
     private long late;
     private long lateAt;
 
+    /** The timeline recording this loop, or null (read once per step by the loop thread). */
+    volatile Timeline timeline;
+
     /** The loop while it runs (null otherwise); written on the loop thread before it registers. */
     private volatile EventLoop loop;
     private volatile Thread thread;
@@ -80,11 +83,13 @@ final class LoopWatch {
     void running(EventLoop l) {
         thread = Thread.currentThread();
         loop = l;
+        Timeline.loopStarts(this);
         Watchdog.watch(this);
     }
 
     void stopped() {
         Watchdog.unwatch(this);
+        Timeline.loopStops(this);
         loop = null;
     }
 

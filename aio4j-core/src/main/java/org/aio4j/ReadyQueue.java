@@ -99,6 +99,8 @@ final class ReadyQueue {
     void runItem(EventLoop loop, Object item) {
         boolean timed = loop.isDebug(); // read once: the item may turn debug mode on or off
         long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
+        Timeline timeline = watch.timeline;
+        long stepStart = timeline != null ? System.nanoTime() : 0;
         watch.enter(item);
         try {
             if (item instanceof Handle h) {
@@ -124,6 +126,9 @@ final class ReadyQueue {
             loop.callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
         } finally {
             watch.exit();
+            if (timeline != null) {
+                timeline.item(watch, item, stepStart, System.nanoTime());
+            }
         }
         if (timed) {
             long took = SystemClock.INSTANCE.nanoTime() - started;

@@ -168,6 +168,9 @@ public final class Task<T> extends Future<T> {
             return false; // the awaits form a cycle back to this task: the caller breaks it (below)
         }
         JfrEvents.cancelRequested(this, message);
+        if (Timeline.recording()) {
+            Timeline.cancelRequested(this);
+        }
         cancelRequests++;
         Future<?> w = waitingOn;
         if (w != null) {
