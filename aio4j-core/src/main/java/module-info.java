@@ -5,6 +5,8 @@
  * conditions, semaphores, barriers and queues), which is built on the low-level API only.
  */
 module org.aio4j {
+    // sun.misc.Signal: signal handlers (EventLoop.addSignalHandler, Ctrl-C in Runner); part of the JDK.
+    requires jdk.unsupported;
     exports org.aio4j;
     exports org.aio4j.lowlevel;
     exports org.aio4j.sync;
