@@ -75,15 +75,13 @@ public final class Runner implements AutoCloseable {
         Task<T> task = loop.createTask(coro);
         SigintWatch sigint = SigintWatch.install(loop, task);
         try {
-            if (sigint == null) {
-                return loop.runUntilComplete(task);
-            }
-            sigint.runLoop();
-            if (!task.done()) {
+            return loop.runUntilComplete(task);
+        } catch (IllegalStateException e) {
+            if (sigint != null && sigint.stoppedLoop()) {
                 throw new KeyboardInterrupt("a second Ctrl-C (SIGINT) stopped the loop before the main task "
                         + task.getName() + " finished", null);
             }
-            return task.result();
+            throw e;
         } catch (CancelledError e) {
             if (sigint != null && sigint.interrupts() > 0 && task.cancelled() && task.uncancel() == 0) {
                 throw new KeyboardInterrupt("Ctrl-C (SIGINT) cancelled the main task " + task.getName(), e);

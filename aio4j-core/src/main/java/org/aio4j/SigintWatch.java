@@ -28,9 +28,9 @@ final class SigintWatch {
      * its string form only. A handler that is not it is put back at once; a SIGINT in that window
      * goes to it too (forwarded by ours).
      *
-     * Stopping without Loop.stop(): the runner runs until a `stopper` future is done, which the main
-     * task's end or the second SIGINT completes. A stop() that arrived after the run ended would stay
-     * pending and cut short the runner's close; a late callSoonThreadsafe finds the stopper done.
+     * The second SIGINT stops the loop from a callback on the loop (callSoonThreadsafe), and only if
+     * the main task is still pending: a stop() sent from the signal thread could arrive after the run
+     * ended and cut the runner's close short; a callback that comes late finds the task done.
      */
     private static final Signal INT = new Signal("INT");
     /** Serializes installs and restores, so that two runners' swaps cannot interleave. */
@@ -38,8 +38,9 @@ final class SigintWatch {
 
     private final EventLoop loop;
     private final Task<?> task;
-    private final Future<Void> stopper;
     private final AtomicInteger interrupts = new AtomicInteger();
+    // loop thread only
+    private boolean stoppedLoop;
     private final SignalHandler mine = this::onSigint;
     // any thread
     private volatile SignalHandler previous;
@@ -48,7 +49,6 @@ final class SigintWatch {
     private SigintWatch(EventLoop loop, Task<?> task) {
         this.loop = loop;
         this.task = task;
-        this.stopper = loop.createFuture();
     }
 
     /** Installs the watch if SIGINT has the JDK's default handler; else null (nothing changed). */
@@ -68,7 +68,6 @@ final class SigintWatch {
             }
             w.active = true;
         }
-        task.addDoneCallback(t -> w.stop());
         return w;
     }
 
@@ -76,9 +75,9 @@ final class SigintWatch {
         return h != null && String.valueOf(h).startsWith("java.lang.Terminator");
     }
 
-    /** Runs the loop until the main task is done or a second SIGINT came. */
-    void runLoop() {
-        loop.runUntilComplete(stopper);
+    /** Whether a second SIGINT stopped the loop before the main task was done. */
+    boolean stoppedLoop() {
+        return stoppedLoop;
     }
 
     /** How many SIGINTs arrived during the run. */
@@ -97,9 +96,11 @@ final class SigintWatch {
         }
     }
 
-    private void stop() {
-        if (!stopper.done()) {
-            stopper.setResult(null);
+    /** On the loop: the second SIGINT. */
+    private void stopLoop() {
+        if (!task.done()) {
+            stoppedLoop = true;
+            loop.stop();
         }
     }
 
@@ -118,12 +119,10 @@ final class SigintWatch {
                 loop.callSoonThreadsafe(() -> {
                     if (!task.done()) {
                         task.cancel();
-                    } else {
-                        stop();
                     }
                 });
             } else {
-                loop.callSoonThreadsafe(this::stop);
+                loop.callSoonThreadsafe(this::stopLoop);
             }
         } catch (IllegalStateException closed) {
             // the loop closed meanwhile: the run is over
