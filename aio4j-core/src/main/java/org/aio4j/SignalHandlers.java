@@ -85,6 +85,7 @@ final class SignalHandlers {
 
         /** On a JVM signal thread: hand the callback to the loop, once per pending delivery. */
         void deliver() {
+            DELIVERIES.incrementAndGet();
             if (pending.compareAndSet(false, true)) {
                 try {
                     loop.callSoonThreadsafe(() -> {
@@ -100,6 +101,8 @@ final class SignalHandlers {
 
     // guarded by TABLE
     private static final Map<String, Installed> TABLE = new HashMap<>();
+    /** Deliveries handed to registrations since the JVM started (tests wait on it). Any thread. */
+    static final java.util.concurrent.atomic.AtomicLong DELIVERIES = new java.util.concurrent.atomic.AtomicLong();
 
     // loop thread only
     private final EventLoop loop;

@@ -133,13 +133,13 @@ class SignalHandlersTest {
             loop.addSignalHandler("USR1", calls::incrementAndGet);
             Future<Void> blocked = loop.createFuture();
             loop.callSoon(() -> {                  // the loop thread itself is busy: nothing can run
+                long before = SignalHandlers.DELIVERIES.get();
                 for (int i = 0; i < 3; i++) {
                     kill("USR1");
                 }
-                try {
-                    Thread.sleep(300);             // the JVM's signal threads hand all three over meanwhile
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (SignalHandlers.DELIVERIES.get() < before + 3 && System.nanoTime() < end) {
+                    Thread.onSpinWait();           // the JVM's signal threads hand all three over meanwhile
                 }
                 blocked.setResult(null);
             });

@@ -9,11 +9,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.aio4j.Aio;
 import org.aio4j.EventLoop;
+import org.aio4j.Future;
 import org.aio4j.KeyboardInterrupt;
 import org.aio4j.StrandMode;
+import org.aio4j.Task;
 import org.aio4j.sync.Event;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -34,16 +37,19 @@ class SignalsGuideTest {
         assertThat(p.exitValue()).isZero();
     }
 
+    /** What the guide's server did, in order. */
+    static final List<String> log = new CopyOnWriteArrayList<>();
+
     /** The guide's server loop: runs until SIGTERM, reloading on SIGUSR1. */
-    static String serveUntilTerminated() {
+    static void serveUntilTerminated(Runnable ready) {
         EventLoop loop = Aio.runningLoop();
         Event stop = Event.create();
-        List<String> log = new ArrayList<>();
         loop.addSignalHandler("TERM", stop::set);                   // kill <pid>: stop cleanly
         loop.addSignalHandler("USR1", () -> log.add("reloaded"));   // kill -USR1 <pid>: reload
+        ready.run();                                                // the handlers are in
         try {
             stop.await();                                           // ... serve until then
-            return "stopped after " + log;
+            log.add("stopped");
         } finally {
             loop.removeSignalHandler("TERM");                       // the JVM's own handler is back
             loop.removeSignalHandler("USR1");
@@ -53,25 +59,37 @@ class SignalsGuideTest {
     @Test
     void aServerReloadsOnUsr1AndStopsCleanlyOnTerm() {
         long me = ProcessHandle.current().pid();
-        String result = Aio.run(Aio.async(() -> {
-            var server = Aio.createTask(Aio.async(() -> {
+        log.clear();
+        Aio.run(Aio.async(() -> {
+            Future<Void> ready = Aio.runningLoop().createFuture();
+            Task<Void> server = Aio.createTask(Aio.async(() -> {
                 try {
-                    return serveUntilTerminated();
+                    serveUntilTerminated(() -> ready.setResult(null));
                 } catch (IllegalStateException ignoredAtStartup) {
-                    Assumptions.abort("skipped: " + ignoredAtStartup.getMessage());
-                    return null;
+                    ready.setException(ignoredAtStartup);
                 }
             }));
-            Aio.sleep(0.05);
+            try {
+                Aio.waitFor(ready, 10.0);
+            } catch (IllegalStateException ignoredAtStartup) {
+                Assumptions.abort("skipped: " + ignoredAtStartup.getMessage());
+            }
             Aio.toThread(() -> {
                 kill("USR1", me);
-                Thread.sleep(200);   // signals are flags: let the first be handled before the second
+                return null;
+            });
+            Aio.timeout(10.0, () -> {
+                while (!log.contains("reloaded")) {
+                    Aio.sleep(0.01);
+                }
+            });
+            Aio.toThread(() -> {
                 kill("TERM", me);
                 return null;
             });
-            return Aio.timeout(10.0, () -> Aio.await(server));
+            Aio.timeout(10.0, () -> Aio.await(server));
         }));
-        assertThat(result).isEqualTo("stopped after [reloaded]");
+        assertThat(log).containsExactly("reloaded", "stopped");
     }
 
     @Test
