@@ -178,7 +178,7 @@ final class DatagramSocketTransport implements DatagramTransport {
                 return;
             } catch (IOException e) {
                 errorReceived(e); // an ICMP error on a connected socket, say: the endpoint goes on
-                continue;
+                return;           // one error per event: a condition that persists cannot spin here
             }
             if (from == null) {
                 return; // nothing more now

@@ -19,6 +19,7 @@ import java.util.List;
 import org.aio4j.Aio;
 import org.aio4j.CancelledError;
 import org.aio4j.ExceptionContext;
+import org.aio4j.Future;
 import org.aio4j.Task;
 import org.aio4j.lowlevel.Lowlevel;
 import org.junit.jupiter.api.Assumptions;
@@ -435,6 +436,27 @@ class DatagramsTest {
             idle(0.02);
         });
         FdCount.assertNoLeak(fds);
+    }
+
+    @Test
+    void thePortCanBeBoundAgainOnceConnectionLostRan() {
+        run(() -> {
+            Future<Void> gone = Aio.runningLoop().createFuture();
+            DatagramEndpoint<UdpRecorder> a = Datagrams.createDatagramEndpoint(() -> new UdpRecorder() {
+                @Override
+                public void connectionLost(Exception exc) {
+                    super.connectionLost(exc);
+                    gone.setResult(null);
+                }
+            }, ANY_V4, null);
+            InetSocketAddress at = a.protocol().sockname();
+            a.transport().sendto(new byte[1], at);
+            a.transport().close();
+            Aio.waitFor(gone, NetTesting.PATIENCE);
+            DatagramEndpoint<UdpRecorder> b = Datagrams.createDatagramEndpoint(UdpRecorder::new, at, null);
+            assertThat(b.protocol().sockname()).isEqualTo(at);
+            b.transport().close();
+        });
     }
 
     @Test
