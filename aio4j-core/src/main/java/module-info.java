@@ -7,6 +7,8 @@
 module org.aio4j {
     requires java.management; // the EventLoops MBean (./aio4j ps)
     requires jdk.jfr;         // JfrEvents: tasks, cancellations, stuck steps in Flight Recorder
+    // sun.misc.Signal: signal handlers (EventLoop.addSignalHandler, Ctrl-C in Runner); part of the JDK.
+    requires jdk.unsupported;
     exports org.aio4j;
     exports org.aio4j.lowlevel;
     exports org.aio4j.sync;

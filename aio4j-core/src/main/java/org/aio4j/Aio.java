@@ -71,8 +71,10 @@ public final class Aio {
      * are cancelled and awaited, the default executor is shut down and the loop closed. A
      * {@link VirtualMachineError} other than {@link StackOverflowError} that ends any task (or escapes
      * a callback) ends the run at once: the tasks still pending are cancelled and awaited as usual,
-     * and the error is rethrown (see {@link EventLoop#runForever}).
+     * and the error is rethrown (see {@link EventLoop#runForever}). Ctrl-C cancels the main task and
+     * ends the run with {@link KeyboardInterrupt}, as {@link Runner#run} says.
      *
+     * @throws KeyboardInterrupt     after Ctrl-C (SIGINT)
      * @throws IllegalStateException if called from a running event loop (inside a coroutine, await
      *                               instead)
      */

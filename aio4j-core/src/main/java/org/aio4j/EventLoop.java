@@ -98,6 +98,7 @@ public final class EventLoop {
     /** Threads: executors, the default executor, coroutines from other threads (ExecutorBridge's rules). */
     final ExecutorBridge executor = new ExecutorBridge(this);
     private final AsyncGenRegistry asyncGens = new AsyncGenRegistry(this);
+    private final SignalHandlers signals = new SignalHandlers(this);
     /** The test kit's hooks, when it uses this loop (null otherwise). */
     private TestHooks testHooks;
 
@@ -282,12 +283,12 @@ public final class EventLoop {
      * @throws WrongThreadException from another thread while the loop runs
      */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
-        return addReadiness(channel, callback, true);
+        return Readiness.add(this, channel, callback, true);
     }
 
     /** Stops watching {@code channel} for readability; whether a reader was registered. */
     public boolean removeReader(SelectableChannel channel) {
-        return removeReadiness(channel, true) != null;
+        return Readiness.remove(this, channel, true) != null;
     }
 
     /**
@@ -296,36 +297,39 @@ public final class EventLoop {
      * Replaces the channel's previous writer; the same rules as {@link #addReader}.
      */
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
-        return addReadiness(channel, callback, false);
+        return Readiness.add(this, channel, callback, false);
     }
 
     /** Stops watching {@code channel} for writability; whether a writer was registered. */
     public boolean removeWriter(SelectableChannel channel) {
-        return removeReadiness(channel, false) != null;
+        return Readiness.remove(this, channel, false) != null;
     }
 
-    Handle addReadiness(SelectableChannel channel, Runnable callback, boolean reader) {
-        checkThread();
-        checkOpen(reader ? "add a reader" : "add a writer");
-        requireCallback(callback);
-        if (channel != null && Readiness.isTaskWait(poller.get(channel, reader)) && channel.isOpen()) {
-            // Replacing the task's registration would leave it parked forever (Readiness's rule).
-            throw new IllegalStateException((reader ? "addReader" : "addWriter") + "(" + channel + "): a task is"
-                    + " waiting for it to become " + (reader ? "readable" : "writable") + " (Lowlevel.wait"
-                    + (reader ? "Readable" : "Writable") + "); replacing its registration would leave that task"
-                    + " parked forever: cancel the task, or call Lowlevel.notifyClosing(channel), first");
-        }
-        return poller.add(channel, new Handle(this, callback), reader);
+    /** The selector and inbox (for Readiness, which owns the registration rules). */
+    Poller poller() {
+        return poller;
     }
 
-    Handle removeReadiness(SelectableChannel channel, boolean reader) {
-        checkThread();
-        return state == LoopState.CLOSED ? null : poller.remove(channel, reader);
+    // ================================================================ signals
+
+    /**
+     * Runs {@code callback} on this loop whenever the process gets {@code signal} ({@code "INT"},
+     * {@code "TERM"}, {@code "HUP"}, {@code "USR1"}, ...): asyncio's {@code add_signal_handler}. Replaces
+     * this loop's previous callback for it; deliveries while one is pending make one call. The JVM's
+     * handler comes back with {@link #removeSignalHandler} or {@link #close}. See {@code docs/signals.md}.
+     *
+     * @throws IllegalArgumentException for an unknown signal or one the JVM keeps (QUIT, USR2, ...): the
+     *                                  message lists the signals a program can handle
+     * @throws IllegalStateException if the loop is closed, or the JVM ignores the signal (HUP under nohup)
+     * @throws WrongThreadException from a thread other than the loop's
+     */
+    public void addSignalHandler(String signal, Runnable callback) {
+        signals.add(signal, callback);
     }
 
-    /** The reader ({@code reader}) or writer handle of {@code channel}, or null (for {@link Readiness}). */
-    Handle readinessHandle(SelectableChannel channel, boolean reader) {
-        return poller.get(channel, reader);
+    /** Removes this loop's callback for {@code signal}, restoring the JVM's handler; whether there was one. */
+    public boolean removeSignalHandler(String signal) {
+        return signals.remove(signal);
     }
 
     // ================================================================ futures and tasks
@@ -595,6 +599,7 @@ public final class EventLoop {
         coros.reportAtClose(this);
         LoopReports.atClose(this, unretrieved, tasks);
         state = LoopState.CLOSED;
+        signals.removeAll();
         ready.clear();
         timers.clear();
         poller.clearInbox();

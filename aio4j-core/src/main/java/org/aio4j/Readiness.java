@@ -18,13 +18,45 @@ final class Readiness {
     private Readiness() {
     }
 
+    /** EventLoop.addReader/addWriter, and a task's own registration. */
+    static Handle add(EventLoop loop, SelectableChannel channel, Runnable callback, boolean reader) {
+        loop.checkThread();
+        loop.checkOpen(reader ? "add a reader" : "add a writer");
+        if (callback == null) {
+            throw new NullPointerException("the callback is null");
+        }
+        if (channel != null && isTaskWait(loop.poller().get(channel, reader)) && channel.isOpen()) {
+            throw taskIsWaiting(channel, reader); // replacing its registration would strand it
+        }
+        return loop.poller().add(channel, new Handle(loop, callback), reader);
+    }
+
+    /** EventLoop.removeReader/removeWriter: the registration removed, or null. */
+    static Handle remove(EventLoop loop, SelectableChannel channel, boolean reader) {
+        loop.checkThread();
+        return loop.isClosed() ? null : loop.poller().remove(channel, reader);
+    }
+
+    /** The reader ({@code reader}) or writer handle of {@code channel}, or null. */
+    static Handle handle(EventLoop loop, SelectableChannel channel, boolean reader) {
+        return loop.poller().get(channel, reader);
+    }
+
+    /** addReader/addWriter over a task's wait: replacing its registration would leave it parked forever. */
+    static IllegalStateException taskIsWaiting(SelectableChannel channel, boolean reader) {
+        return new IllegalStateException((reader ? "addReader" : "addWriter") + "(" + channel + "): a task is"
+                + " waiting for it to become " + (reader ? "readable" : "writable") + " (Lowlevel.wait"
+                + (reader ? "Readable" : "Writable") + "); replacing its registration would leave that task"
+                + " parked forever: cancel the task, or call Lowlevel.notifyClosing(channel), first");
+    }
+
     static void await(SelectableChannel channel, boolean reader, String what) {
         Strand s = Strand.currentOrThrow(what);
         EventLoop loop = s.loop;
         if (channel == null) {
             throw new NullPointerException(what + "(null): pass the channel to wait for");
         }
-        Handle existing = loop.readinessHandle(channel, reader);
+        Handle existing = handle(loop, channel, reader);
         // A channel closed while registered still has its key (until the next select): it is refused as
         // closed below, not as busy.
         if (existing != null && !existing.cancelled && channel.isOpen()) {
@@ -34,7 +66,7 @@ final class Readiness {
         }
         ParkFuture<Object> ticket = s.task.newWaker();
         Waiter w = new Waiter(ticket, reader);
-        Handle mine = loop.addReadiness(channel, w, reader);
+        Handle mine = add(loop, channel, w, reader);
         w.registration = mine;
         w.channel = channel;
         s.task.park(ticket, () -> {
@@ -57,7 +89,7 @@ final class Readiness {
      */
     static void notifyClosing(EventLoop loop, SelectableChannel channel) {
         for (boolean reader : new boolean[] {true, false}) {
-            Handle h = loop.removeReadiness(channel, reader);
+            Handle h = remove(loop, channel, reader);
             if (h != null && h.callback instanceof Waiter w) {
                 w.ticket.wakeWithError(new UncheckedIOException(channel + " was closed while a task waited for it"
                         + " to become " + (reader ? "readable" : "writable"), new ClosedChannelException()));
@@ -79,8 +111,8 @@ final class Readiness {
 
         void unregister() {
             EventLoop loop = ticket.getLoop();
-            if (loop.readinessHandle(channel, reader) == registration) {
-                loop.removeReadiness(channel, reader);
+            if (handle(loop, channel, reader) == registration) {
+                remove(loop, channel, reader);
             }
         }
 

@@ -51,6 +51,14 @@ public final class Runner implements AutoCloseable {
      * Other tasks it started and that are still pending stay pending until the next {@code run} or
      * {@link #close()}.
      *
+     * <p>Ctrl-C (asyncio 3.11): while it runs, if SIGINT still has the JVM's default handler (exit),
+     * the first SIGINT cancels the main task, and if the task ends with that cancellation, this throws
+     * {@link KeyboardInterrupt}; a second SIGINT stops the loop at once (after the callback running
+     * then) and this throws {@link KeyboardInterrupt} with the task still pending, for {@link #close()}
+     * to cancel. The default handler is back when this returns: a Ctrl-C during {@code close()} exits
+     * the JVM. See {@code docs/signals.md}.
+     *
+     * @throws KeyboardInterrupt     after Ctrl-C, as above
      * @throws IllegalStateException if the runner is closed, or called from a running event loop
      */
     public <T> T run(Coro<T> coro) {
@@ -65,13 +73,29 @@ public final class Runner implements AutoCloseable {
                     + " loop: inside a coroutine, await the coroutine (Aio.await) or create a task instead");
         }
         Task<T> task = loop.createTask(coro);
+        SigintWatch sigint = SigintWatch.install(loop, task);
         try {
             return loop.runUntilComplete(task);
+        } catch (IllegalStateException e) {
+            if (sigint != null && sigint.stoppedLoop()) {
+                throw new KeyboardInterrupt("a second Ctrl-C (SIGINT) stopped the loop before the main task "
+                        + task.getName() + " finished", null);
+            }
+            throw e;
+        } catch (CancelledError e) {
+            if (sigint != null && sigint.interrupts() > 0 && task.cancelled() && task.uncancel() == 0) {
+                throw new KeyboardInterrupt("Ctrl-C (SIGINT) cancelled the main task " + task.getName(), e);
+            }
+            throw e;
         } catch (Throwable e) {
             if (task.done() && !task.cancelled()) {
                 task.markRetrieved(); // the caller gets it
             }
             throw e;
+        } finally {
+            if (sigint != null) {
+                sigint.restore();
+            }
         }
     }
 

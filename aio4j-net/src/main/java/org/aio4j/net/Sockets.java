@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -15,7 +16,9 @@ import org.aio4j.lowlevel.Lowlevel;
 
 /**
  * Coroutines on raw non-blocking socket channels: asyncio's {@code loop.sock_recv},
- * {@code sock_recv_into}, {@code sock_sendall}, {@code sock_connect} and {@code sock_accept}. Each
+ * {@code sock_recv_into}, {@code sock_sendall}, {@code sock_connect} and {@code sock_accept}, and for
+ * UDP {@code sock_recvfrom}, {@code sock_recvfrom_into} and {@code sock_sendto} (which uvloop does not
+ * implement). Each
  * tries the operation at once and, when the channel is not ready, waits for readiness on the loop
  * ({@link Lowlevel#waitReadable} / {@link Lowlevel#waitWritable}) and tries again. For framing,
  * buffering and flow control use transports ({@link Net}) instead.
@@ -41,7 +44,9 @@ import org.aio4j.lowlevel.Lowlevel;
  *       {@link java.nio.channels.ClosedChannelException}.</li>
  *   <li>Cancellation: {@code sockRecv}, {@code sockRecvInto} and {@code sockAccept} are atomic
  *       with respect to cancellation (either they return the data or connection, or they throw
- *       {@link org.aio4j.CancelledError} having consumed nothing). {@code sockSendall} is not: when
+ *       {@link org.aio4j.CancelledError} having consumed nothing), and so are {@code sockRecvfrom},
+ *       {@code sockRecvfromInto} and {@code sockSendto} (a datagram is received or sent whole, or
+ *       not at all). {@code sockSendall} is not: when
  *       cancelled, a prefix of the data may have been sent (as in asyncio). A cancelled
  *       {@code sockConnect} leaves the channel connecting: close it.</li>
  *   <li>A call whose operation succeeds at once returns without suspending (as asyncio's).</li>
@@ -232,6 +237,133 @@ public final class Sockets {
                 return c;
             }
             waitFor(server, true);
+        }
+    }
+
+    // ================================================================ datagrams
+
+    /**
+     * Receives one datagram of at most {@code maxBytes} bytes, waiting until one arrives (asyncio's
+     * {@code sock_recvfrom}). The rest of a longer datagram is discarded, as {@code recvfrom} does
+     * (the JDK gives no sign of it: pass 65,527 to be sure of whole datagrams). An empty datagram
+     * gives an empty array.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes < 0} or the channel is in blocking mode
+     * @throws java.net.PortUnreachableException on a connected channel, after an earlier datagram
+     *                                  drew an ICMP "port unreachable" (the channel stays usable)
+     * @throws IOException              if the receive fails otherwise
+     */
+    public static Datagram sockRecvfrom(DatagramChannel channel, int maxBytes) throws IOException {
+        EventLoop loop = check(channel, "sockRecvfrom");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("sockRecvfrom: maxBytes must be >= 0, got " + maxBytes);
+        }
+        ByteBuffer b = IoBuffers.of(loop).read;
+        while (true) {
+            b.clear();
+            b.limit(Math.min(maxBytes, b.capacity()));
+            SocketAddress from = channel.receive(b);
+            if (from != null) {
+                byte[] out = new byte[b.position()];
+                b.flip().get(out);
+                return new Datagram(out, (InetSocketAddress) from);
+            }
+            waitFor(channel, true);
+        }
+    }
+
+    /** {@link #sockRecvfromInto(DatagramChannel, ByteBuffer, int)} with room for {@code buffer.remaining()} bytes. */
+    public static ReceivedInto sockRecvfromInto(DatagramChannel channel, ByteBuffer buffer) throws IOException {
+        return sockRecvfromInto(channel, buffer, 0);
+    }
+
+    /**
+     * Receives one datagram into {@code buffer}, from its position, storing at most {@code nbytes}
+     * bytes ({@code 0}: as many as the buffer has room for), waiting until one arrives (asyncio's
+     * {@code sock_recvfrom_into}); the position moves past what was stored. What does not fit is
+     * discarded, as {@link #sockRecvfrom} says.
+     *
+     * @throws IllegalArgumentException if {@code nbytes} is negative or more than the buffer has room
+     *                                  for, or the channel is in blocking mode
+     * @throws java.nio.ReadOnlyBufferException if {@code buffer} is read-only
+     * @throws IOException              as {@link #sockRecvfrom}
+     */
+    public static ReceivedInto sockRecvfromInto(DatagramChannel channel, ByteBuffer buffer, int nbytes) throws IOException {
+        EventLoop loop = check(channel, "sockRecvfromInto");
+        Objects.requireNonNull(buffer, "buffer");
+        if (buffer.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        if (nbytes < 0 || nbytes > buffer.remaining()) {
+            throw new IllegalArgumentException("sockRecvfromInto: nbytes must be in 0.." + buffer.remaining()
+                    + " (the room left in the buffer; 0 means all of it), got " + nbytes);
+        }
+        int room = nbytes == 0 ? buffer.remaining() : nbytes;
+        while (true) {
+            SocketAddress from;
+            int n;
+            if (buffer.isDirect()) {
+                int limit = buffer.limit();
+                int start = buffer.position();
+                buffer.limit(start + room);
+                try {
+                    from = channel.receive(buffer);
+                } finally {
+                    buffer.limit(limit);
+                }
+                n = buffer.position() - start;
+            } else {
+                ByteBuffer b = IoBuffers.of(loop).read;
+                b.clear();
+                b.limit(Math.min(room, b.capacity()));
+                from = channel.receive(b);
+                n = b.position();
+                if (from != null) {
+                    buffer.put(b.flip());
+                }
+            }
+            if (from != null) {
+                return new ReceivedInto(n, (InetSocketAddress) from);
+            }
+            waitFor(channel, true);
+        }
+    }
+
+    /**
+     * Sends {@code data} as one datagram to {@code address}, waiting for room in the socket buffer if
+     * there is none (asyncio's {@code sock_sendto}), and returns the bytes sent: all of them. On a
+     * connected channel {@code address} must be its peer ({@code null} also means the peer).
+     *
+     * @throws IllegalArgumentException if {@code data} is larger than UDP can carry (65,507 bytes
+     *                                  over IPv4, 65,527 over IPv6), or empty on a connected channel
+     *                                  (the JDK cannot send an empty datagram there), {@code address}
+     *                                  is null on an unconnected channel, or the channel is in blocking mode
+     * @throws java.nio.channels.AlreadyConnectedException if the channel is connected to another address
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is not resolved
+     * @throws java.net.PortUnreachableException on a connected channel, after an earlier datagram
+     *                                  drew an ICMP "port unreachable" (this one was not sent)
+     * @throws IOException              if the send fails otherwise
+     */
+    public static int sockSendto(DatagramChannel channel, byte[] data, SocketAddress address) throws IOException {
+        EventLoop loop = check(channel, "sockSendto");
+        Objects.requireNonNull(data, "data");
+        SocketAddress to = address != null ? address : channel.getRemoteAddress();
+        if (to == null) {
+            throw new IllegalArgumentException("Sockets.sockSendto(" + channel + ", data, null): the channel is not"
+                    + " connected, so the datagram needs an address");
+        }
+        DatagramSocketTransport.checkSize(data.length, to);
+        if (data.length == 0 && channel.isConnected()) {
+            throw DatagramSocketTransport.emptyOnConnected();
+        }
+        ByteBuffer b = IoBuffers.of(loop).write;
+        while (true) {
+            b.clear();
+            b.put(data).flip();
+            if (DatagramSocketTransport.Sender.DEFAULT.send(channel, b, address == null ? null : to)) {
+                return data.length;
+            }
+            waitFor(channel, false);
         }
     }
 

@@ -9,8 +9,12 @@
  *       {@link org.aio4j.net.BufferedProtocol}, {@link org.aio4j.net.Transport},
  *       {@link org.aio4j.net.Server}): callbacks on the loop thread, no task per connection, the
  *       fast path.</li>
+ *   <li><b>Datagrams</b> ({@link org.aio4j.net.Datagrams}, {@link org.aio4j.net.DatagramProtocol},
+ *       {@link org.aio4j.net.DatagramTransport}): UDP endpoints with callbacks, as the stream
+ *       transports.</li>
  *   <li><b>Socket coroutines</b> ({@link org.aio4j.net.Sockets}): {@code sockRecv},
- *       {@code sockSendall}, {@code sockConnect}, {@code sockAccept} on your own non-blocking
+ *       {@code sockSendall}, {@code sockConnect}, {@code sockAccept}, and for UDP
+ *       {@code sockRecvfrom}, {@code sockRecvfromInto}, {@code sockSendto}, on your own non-blocking
  *       channels.</li>
  * </ul>
  *
