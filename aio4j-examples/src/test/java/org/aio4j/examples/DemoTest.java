@@ -134,6 +134,26 @@ class DemoTest {
     }
 
     @Test
+    void aTraceOfADemoRunHasALanePerTaskInThePageAndInTheChromeTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.aio4j.Timeline timeline = org.aio4j.Timeline.start();
+        try {
+            capture(TaskGroupDemo::run);
+        } finally {
+            timeline.stop();
+        }
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        Main.writeTrace(timeline, dir.resolve("t.html"), new PrintStream(said, true, StandardCharsets.UTF_8));
+        Main.writeTrace(timeline, dir.resolve("t.json"), new PrintStream(said, true, StandardCharsets.UTF_8));
+        assertThat(said.toString(StandardCharsets.UTF_8)).contains("scheduling timeline: " + dir.resolve("t.html"))
+                .contains("ui.perfetto.dev");
+        assertThat(java.nio.file.Files.readString(dir.resolve("t.html"))).contains("<title>aio4j timeline</title>")
+                .contains("\"thread_name\"");
+        assertThat(java.nio.file.Files.readString(dir.resolve("t.json"))).startsWith("{\"displayTimeUnit\"")
+                .contains("\"cat\":\"step\"");
+    }
+
+    @Test
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
                 "api-calls-with-timeout", "task-group", "queue-workers", "echo", "async-generators",
