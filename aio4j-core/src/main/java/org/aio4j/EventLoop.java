@@ -84,6 +84,8 @@ public final class EventLoop {
 
     // ------------------------------------------------------------ loop thread only
     private final ReadyQueue ready = new ReadyQueue();
+    private long iterations;
+    private long selectNanos;
     private final TimerQueue timers = new TimerQueue();
     private final VirtualClock virtualClock;
     /** Whether tasks run on loop-scheduled virtual threads (else portable strands). */
@@ -631,7 +633,12 @@ public final class EventLoop {
         } else {
             timeout = Math.max(0, next.deadline - clock.nanoTime());
         }
+        iterations++;
+        long blockedFrom = timeout != 0 ? SystemClock.INSTANCE.nanoTime() : 0; // a poll that may block is timed
         int events = poller.poll(timeout, stopping, ready.deque());
+        if (timeout != 0) {
+            selectNanos += SystemClock.INSTANCE.nanoTime() - blockedFrom;
+        }
         poller.drainInbox(ready.deque());
         if (mayJump && events == 0 && ready.isEmpty()) {
             virtualClock.advanceTo(next.deadline);
@@ -793,6 +800,15 @@ public final class EventLoop {
             throw new IllegalStateException("Event loop is closed: cannot " + what
                     + "; create a new loop (or use Aio.run, which makes one)");
         }
+    }
+
+    /**
+     * The loop's counters (see {@link LoopStatistics}). Any thread: read from another thread while
+     * the loop runs, the figures may be one step old.
+     */
+    public LoopStatistics statistics() {
+        return new LoopStatistics(iterations, ready.ran, ready.size(), timers.size(), poller.registrations(),
+                tasks.size(), selectNanos / 1e9, Math.max(0, ready.watch.late()) / 1e9);
     }
 
     @Override

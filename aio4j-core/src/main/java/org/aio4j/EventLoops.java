@@ -39,10 +39,11 @@ final class EventLoops implements EventLoopsMXBean {
             if (loop == null) {
                 continue;
             }
-            String tasks = onLoop(loop, l -> String.valueOf(l.allTasks().size()), "?");
-            out.add(String.format(Locale.ROOT, "loop on thread '%s': %d steps, %s tasks, %d ready in the last batch,"
-                    + " timers %.3f s late%s", threadName(w), w.seq() / 2, tasks, w.length(), w.late() / 1e9,
-                    stuckNote(w)));
+            LoopStatistics st = loop.statistics();
+            out.add(String.format(Locale.ROOT, "loop on thread '%s': %d iterations, %d steps, %d tasks, %d ready,"
+                            + " %d timers, %d I/O registrations, %.3f s in select, timers %.3f s late%s", threadName(w),
+                    st.iterations(), st.steps(), st.tasks(), st.readyLength(), st.timers(), st.ioRegistrations(),
+                    st.selectSeconds(), st.lagSeconds(), stuckNote(w)));
         }
         return out.toArray(String[]::new);
     }

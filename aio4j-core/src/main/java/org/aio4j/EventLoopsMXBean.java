@@ -14,7 +14,7 @@ public interface EventLoopsMXBean {
     /** The name this bean is registered under. */
     String OBJECT_NAME = "org.aio4j:type=EventLoops";
 
-    /** One line per running loop: its thread, steps run, tasks, ready items, timer lag. */
+    /** One line per running loop: its thread and its {@link EventLoop#statistics()}. */
     String[] getLoops();
 
     /**

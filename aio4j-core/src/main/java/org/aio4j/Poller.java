@@ -166,6 +166,11 @@ final class Poller {
         }
     }
 
+    /** The readers and writers registered. */
+    int registrations() {
+        return active;
+    }
+
     /** Whether a reader or writer is registered (something could become ready). */
     boolean hasActive() {
         return active > 0;

@@ -19,6 +19,8 @@ final class ReadyQueue {
     /** What the watchdog reads: the item running now, the batch length. */
     final LoopWatch watch = new LoopWatch();
     private int batchLeft;
+    /** Items run so far (for statistics; read racily from other threads). */
+    long ran;
     /** The context of the callback running now (built lazily from its handle's captured variables). */
     private Context callbackContext;
     /** A fatal error (FatalErrors) that ended the task step running now: runItem rethrows it. */
@@ -102,6 +104,7 @@ final class ReadyQueue {
         Timeline timeline = watch.timeline;
         long stepStart = timeline != null ? System.nanoTime() : 0;
         watch.enter(item);
+        ran++;
         try {
             if (item instanceof Handle h) {
                 callbackContext = h.contextVars == null ? null : new Context(h.contextVars);
