@@ -44,6 +44,9 @@ final class LoopWatch {
 
     /** The timeline recording this loop, or null (read once per step by the loop thread). */
     volatile Timeline timeline;
+    /** The loop thread's buffer in {@link #timelineBufferOf} (loop thread only). */
+    Object timelineBuffer;
+    Timeline timelineBufferOf;
 
     /** The loop while it runs (null otherwise); written on the loop thread before it registers. */
     private volatile EventLoop loop;

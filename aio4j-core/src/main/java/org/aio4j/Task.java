@@ -57,6 +57,8 @@ public final class Task<T> extends Future<T> {
     Context context;
     /** The future this task is parked on, or null. */
     private Future<?> waitingOn;
+    /** The timeline that has this task's name (so that it records it once). */
+    Timeline timelineNamed;
     /** A cancel() of this task is forwarding to the future it awaits (a cycle of awaits comes back to it). */
     private boolean forwardingCancel;
     /** A cancellation broke a cycle of awaits: the task resumes while the future it awaited is pending. */

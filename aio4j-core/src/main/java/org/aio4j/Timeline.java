@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>One timeline records at a time; it keeps the last {@code capacity} events of each loop (a
- * ring). Recording costs each loop step two clock reads and a few stores; when no timeline
+ * ring, rounded up to a power of two, that starts small and grows to that size, so that a recording
+ * over many short-lived loops stays small). Recording costs each loop step two clock reads and a few stores; when no timeline
  * records, one field read per step. Methods are safe from any thread; export after {@link #stop()}
  * for a consistent picture.
  */
@@ -51,7 +52,7 @@ public final class Timeline {
     private volatile boolean stopped;
 
     private Timeline(int capacity) {
-        this.capacity = capacity;
+        this.capacity = Integer.highestOneBit(capacity - 1) << 1; // a power of two: the ring's index is a mask
     }
 
     /** Starts recording every loop of the process, keeping the last million events of each. */
@@ -112,37 +113,74 @@ public final class Timeline {
     private static final byte CALLBACK = 1;
     private static final byte CANCEL = 2;
 
-    /** One loop's ring of events. */
+    /** What a task awaits after a step, as stored in the ring (no reference: see below). */
+    private static final byte AWAIT_NOTHING = 0;
+    private static final byte AWAIT_PARK = 1;
+    private static final byte AWAIT_TASK = 2;
+    private static final byte AWAIT_GATHER = 3;
+    private static final byte AWAIT_FUTURE = 4;
+
+    /**
+     * One loop's ring of events. Steps are stored as numbers only (times, the task's number, what it
+     * awaits as a code and a number): a reference to a young task stored into a large, old array on
+     * every step costs the garbage collector's write barrier its slow path, which was most of the
+     * recording's cost. Task names are kept once per task, callbacks' descriptions only for callbacks.
+     */
     private static final class Buffer {
+        /** A loop's arrays start this small and double up to the capacity: short loops stay cheap. */
+        private static final int INITIAL = 1024;
         final String loop;
-        final long[] start;
-        final long[] end;
-        final byte[] kind;
-        final Object[] subject; // the task (STEP, CANCEL) or the callback's description (CALLBACK)
-        final Object[] after;   // STEP: what the task awaits after it (a Future), or null if done/ready
+        final int capacity;
+        long[] start;
+        long[] end;
+        byte[] kind;
+        long[] id;        // STEP, CANCEL: the task's number
+        byte[] awaits;    // STEP: AWAIT_*
+        long[] awaitArg;  // STEP: the awaited task's number, or the gather's size
+        Object[] callback; // CALLBACK: the callback (described at export)
+        final Map<Long, String> names = new java.util.HashMap<>();
         long count;
 
         Buffer(String loop, int capacity) {
             this.loop = loop;
-            start = new long[capacity];
-            end = new long[capacity];
-            kind = new byte[capacity];
-            subject = new Object[capacity];
-            after = new Object[capacity];
+            this.capacity = capacity;
+            allocate(Math.min(INITIAL, capacity));
         }
 
-        void add(byte k, long s, long e, Object what, Object then) {
-            int i = (int) (count % start.length);
+        private void allocate(int n) {
+            start = java.util.Arrays.copyOf(start == null ? new long[0] : start, n);
+            end = java.util.Arrays.copyOf(end == null ? new long[0] : end, n);
+            kind = java.util.Arrays.copyOf(kind == null ? new byte[0] : kind, n);
+            id = java.util.Arrays.copyOf(id == null ? new long[0] : id, n);
+            awaits = java.util.Arrays.copyOf(awaits == null ? new byte[0] : awaits, n);
+            awaitArg = java.util.Arrays.copyOf(awaitArg == null ? new long[0] : awaitArg, n);
+            callback = java.util.Arrays.copyOf(callback == null ? new Object[0] : callback, n);
+        }
+
+        int next(byte k, long s, long e) {
+            if (count == start.length && start.length < capacity) {
+                allocate(start.length * 2); // not full yet: grow (indexes stay the same until the ring wraps)
+            }
+            int i = (int) count & (start.length - 1);
             start[i] = s;
             end[i] = e;
             kind[i] = k;
-            subject[i] = what;
-            after[i] = then;
             count++;
+            return i;
+        }
+
+        void step(Task<?> t, long s, long e, byte awaitKind, long arg) {
+            int i = next(STEP, s, e);
+            id[i] = t.seq();
+            awaits[i] = awaitKind;
+            awaitArg[i] = arg;
         }
     }
 
     private Buffer buffer(LoopWatch w) {
+        if (w.timelineBuffer instanceof Buffer cached && w.timelineBufferOf == this) {
+            return cached; // the loop thread's own: no map lookup per step
+        }
         Buffer b = buffers.get(w);
         if (b == null) {
             Thread t = Thread.currentThread();
@@ -150,6 +188,8 @@ public final class Timeline {
             buffers.put(w, b);
             order.add(b);
         }
+        w.timelineBuffer = b;
+        w.timelineBufferOf = this;
         return b;
     }
 
@@ -161,13 +201,33 @@ public final class Timeline {
         Buffer b = buffer(w);
         if (item instanceof Strand.Step step) {
             Task<?> task = step.strand().task;
-            Object then = task.done() ? null : task.waitingOn();
-            if (then == null && !task.done() && task.awaitTarget != null) {
-                then = task.awaitTarget;
+            if (task.timelineNamed != this) {
+                task.timelineNamed = this;
+                b.names.put(task.seq(), task.getName());
             }
-            b.add(STEP, startNanos, endNanos, task, then);
+            byte kind = AWAIT_NOTHING;
+            long arg = 0;
+            if (!task.done()) {
+                Object then = task.awaitTarget != null ? task.awaitTarget : task.waitingOn();
+                if (then instanceof Task<?> other) {
+                    kind = AWAIT_TASK;
+                    arg = other.seq();
+                    if (other.timelineNamed != this) {
+                        other.timelineNamed = this;
+                        b.names.put(other.seq(), other.getName());
+                    }
+                } else if (then instanceof GatheringFuture<?> g) {
+                    kind = AWAIT_GATHER;
+                    arg = g.children().size();
+                } else if (then instanceof ParkFuture<?>) {
+                    kind = AWAIT_PARK;
+                } else if (then != null) {
+                    kind = AWAIT_FUTURE;
+                }
+            }
+            b.step(task, startNanos, endNanos, kind, arg);
         } else {
-            b.add(CALLBACK, startNanos, endNanos, item instanceof Handle h ? h.toString() : Describe.callback(item), null);
+            b.callback[b.next(CALLBACK, startNanos, endNanos)] = item;
         }
     }
 
@@ -180,7 +240,9 @@ public final class Timeline {
         for (LoopWatch w : RUNNING) {
             if (w.loop() == task.getLoop() && w.timeline == t) {
                 long now = System.nanoTime();
-                t.buffer(w).add(CANCEL, now, now, task, null);
+                Buffer b = t.buffer(w);
+                b.id[b.next(CANCEL, now, now)] = task.seq();
+                b.names.putIfAbsent(task.seq(), task.getName());
                 return;
             }
         }
@@ -237,33 +299,35 @@ public final class Timeline {
             Buffer b = bs.get(pid - 1);
             first = meta(sb, first, pid, 0, "process_name", "loop " + b.loop);
             first = meta(sb, first, pid, 0, "thread_name", "callbacks");
-            Map<Task<?>, long[]> lastEnd = new LinkedHashMap<>(); // task -> {end of its last step}
-            Map<Task<?>, Object> lastAwait = new LinkedHashMap<>();
+            Map<Long, Long> lastEnd = new java.util.HashMap<>(); // task -> end of its last step
+            Map<Long, Integer> lastAwait = new java.util.HashMap<>(); // task -> index of its last step
             long n = Math.min(b.count, b.start.length);
             long from = b.count - n;
             for (long k = from; k < b.count; k++) {
-                int i = (int) (k % b.start.length);
+                int i = (int) k & (b.start.length - 1);
                 double ts = (b.start[i] - origin) / 1e3;
                 double dur = Math.max(0, (b.end[i] - b.start[i]) / 1e3);
                 switch (b.kind[i]) {
                     case STEP -> {
-                        Task<?> t = (Task<?>) b.subject[i];
+                        long t = b.id[i];
                         if (!lastEnd.containsKey(t)) {
-                            first = meta(sb, first, pid, t.seq(), "thread_name", t.getName());
-                        } else if (lastAwait.get(t) != null) {
-                            double ws = (lastEnd.get(t)[0] - origin) / 1e3;
-                            first = slice(sb, first, pid, t.seq(), "await " + label(lastAwait.get(t)), "wait", ws, ts - ws);
+                            first = meta(sb, first, pid, t, "thread_name", b.names.getOrDefault(t, "Task #" + t));
+                        } else {
+                            int prev = lastAwait.get(t);
+                            if (b.awaits[prev] != AWAIT_NOTHING) {
+                                double ws = (lastEnd.get(t) - origin) / 1e3;
+                                first = slice(sb, first, pid, t, "await " + label(b, prev), "wait", ws, ts - ws);
+                            }
                         }
-                        first = slice(sb, first, pid, t.seq(), "step", "step", ts, dur);
-                        lastEnd.put(t, new long[] {b.end[i]});
-                        lastAwait.put(t, b.after[i]);
+                        first = slice(sb, first, pid, t, "step", "step", ts, dur);
+                        lastEnd.put(t, b.end[i]);
+                        lastAwait.put(t, i);
                     }
-                    case CALLBACK -> first = slice(sb, first, pid, 0, String.valueOf(b.subject[i]), "callback", ts, dur);
+                    case CALLBACK -> first = slice(sb, first, pid, 0, describe(b.callback[i]), "callback", ts, dur);
                     default -> {
-                        Task<?> t = (Task<?>) b.subject[i];
                         sb.append(first ? "" : ",").append(String.format(Locale.ROOT,
                                 "{\"name\":\"cancel requested\",\"cat\":\"cancel\",\"ph\":\"i\",\"s\":\"t\","
-                                        + "\"ts\":%.3f,\"pid\":%d,\"tid\":%d}", ts, pid, t.seq()));
+                                        + "\"ts\":%.3f,\"pid\":%d,\"tid\":%d}", ts, pid, b.id[i]));
                         first = false;
                     }
                 }
@@ -272,17 +336,17 @@ public final class Timeline {
         return sb.append("]}").toString();
     }
 
-    private static String label(Object awaited) {
-        if (awaited instanceof ParkFuture<?>) {
-            return "(sleep, lock, queue or other park)";
-        }
-        if (awaited instanceof Task<?> t) {
-            return "Task '" + t.getName() + "'";
-        }
-        if (awaited instanceof GatheringFuture<?> g) {
-            return "gather of " + g.children().size();
-        }
-        return "Future";
+    private static String label(Buffer b, int step) {
+        return switch (b.awaits[step]) {
+            case AWAIT_PARK -> "(sleep, lock, queue or other park)";
+            case AWAIT_TASK -> "Task '" + b.names.getOrDefault(b.awaitArg[step], "#" + b.awaitArg[step]) + "'";
+            case AWAIT_GATHER -> "gather of " + b.awaitArg[step];
+            default -> "Future";
+        };
+    }
+
+    private static String describe(Object callback) {
+        return callback instanceof Handle h ? h.toString() : Describe.callback(callback);
     }
 
     private static boolean meta(StringBuilder sb, boolean first, int pid, long tid, String what, String name) {

@@ -60,6 +60,32 @@ public class Aio4jBenchmarks {
         return pingPong(Workload.PING_PONG_ROUNDS);
     }
 
+    /**
+     * Figure 12 (watchdog): figure 1 while a {@link org.aio4j.Timeline} records every step, for what
+     * recording costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(2 * Workload.PING_PONG_ROUNDS)
+    public int pingPongTimelineRecording(Recording recording) {
+        return pingPong(Workload.PING_PONG_ROUNDS);
+    }
+
+    /** A timeline recording for the whole trial (its ring is allocated once, as in a real program). */
+    @State(Scope.Benchmark)
+    public static class Recording {
+        private org.aio4j.Timeline timeline;
+
+        @org.openjdk.jmh.annotations.Setup(org.openjdk.jmh.annotations.Level.Trial)
+        public void start() {
+            timeline = org.aio4j.Timeline.start();
+        }
+
+        @org.openjdk.jmh.annotations.TearDown(org.openjdk.jmh.annotations.Level.Trial)
+        public void stop() {
+            timeline.stop();
+        }
+    }
+
     /** Figure 2: ns per {@code sleep(0)} of one task. */
     @Benchmark
     @OperationsPerInvocation(Workload.SLEEP0_ITERATIONS)

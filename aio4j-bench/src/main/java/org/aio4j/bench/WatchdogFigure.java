@@ -11,11 +11,12 @@ import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * Figure {@code watchdog}: what the always-on watchdog costs the loop. The ping-pong and
- * sleep(0)-pair benchmarks (figures 1 and 3, the ones with the most loop steps per second) run in
+ * Figure {@code watchdog}: what the always-on watchdog costs the loop. The ping-pong, sleep(0)-pair
+ * and spawn+gather benchmarks (figures 1, 3 and 4: the most loop steps per second, and task spawns) run in
  * JMH forks with the watchdog as shipped and with {@code -Daio4j.watchdog=false} (which removes its
  * stores from the loop), alternately, twice each, and the line gives the medians and the
- * difference:
+ * difference; the "on" forks also run ping-pong while a {@link org.aio4j.Timeline} records, for the
+ * cost of recording:
  *
  * <pre>
  * watchdog cost ns/switch: ping-pong on 182 | off 179 (+1.7%) || sleep0-pair on 150 | off 149 (+0.7%) | target &lt; 3%: met
@@ -27,8 +28,13 @@ import org.openjdk.jmh.runner.RunnerException;
 final class WatchdogFigure {
     /** The bound on the always-on parts. */
     static final double TARGET_PERCENT = 3;
-    private static final List<String> BENCHMARKS = List.of("pingPong", "sleep0Pair");
-    private static final Map<String, String> LABELS = Map.of("pingPong", "ping-pong", "sleep0Pair", "sleep0-pair");
+    private static final List<String> BENCHMARKS = List.of("pingPong", "sleep0Pair", "gather");
+    private static final Map<String, String> LABELS = Map.of("pingPong", "ping-pong", "sleep0Pair", "sleep0-pair",
+            "gather", "spawn+gather (ms)");
+    /** The timeline's cost while it records: ping-pong with a recording timeline, in the "on" forks. */
+    private static final String RECORDING = "pingPongTimelineRecording";
+    /** The bound on a recording timeline. */
+    static final double TIMELINE_TARGET_PERCENT = 30;
 
     private final Plan plan;
     private final Path logDir;
@@ -44,8 +50,8 @@ final class WatchdogFigure {
         List<String> failures = new ArrayList<>();
         int rounds = plan.quick() ? 1 : 2;
         for (int round = 0; round < rounds; round++) {
-            measure("on", round, List.of(), on, failures);
-            measure("off", round, List.of("-Daio4j.watchdog=false"), off, failures);
+            measure("on", round, List.of(), on, failures, true);
+            measure("off", round, List.of("-Daio4j.watchdog=false"), off, failures, false);
         }
         StringBuilder line = new StringBuilder("watchdog cost ns/switch:");
         boolean met = true;
@@ -55,8 +61,9 @@ final class WatchdogFigure {
                 line.append(' ').append(LABELS.get(b)).append(" n/a |");
                 continue;
             }
-            double withIt = Samples.median(on.get(b).stream().mapToDouble(Double::doubleValue).toArray());
-            double without = Samples.median(off.get(b).stream().mapToDouble(Double::doubleValue).toArray());
+            double scale = b.equals("gather") ? 1e3 : 1; // seconds -> ms
+            double withIt = scale * Samples.median(on.get(b).stream().mapToDouble(Double::doubleValue).toArray());
+            double without = scale * Samples.median(off.get(b).stream().mapToDouble(Double::doubleValue).toArray());
             double percent = (withIt / without - 1) * 100;
             met &= percent < TARGET_PERCENT;
             any = true;
@@ -66,6 +73,14 @@ final class WatchdogFigure {
         line.setLength(line.length() - (line.toString().endsWith("||") ? 3 : 2));
         line.append(String.format(Locale.ROOT, " | target < %.0f%%: %s", TARGET_PERCENT,
                 any ? (met ? "met" : "MISSED") : "n/a"));
+        if (on.containsKey(RECORDING) && on.containsKey("pingPong")) {
+            double recording = Samples.median(on.get(RECORDING).stream().mapToDouble(Double::doubleValue).toArray());
+            double plain = Samples.median(on.get("pingPong").stream().mapToDouble(Double::doubleValue).toArray());
+            double percent = (recording / plain - 1) * 100;
+            line.append(String.format(Locale.ROOT, "%n  timeline recording, ping-pong ns/switch: %.0f against %.0f"
+                            + " (%+.1f%%) | target < %.0f%%: %s", recording, plain, percent, TIMELINE_TARGET_PERCENT,
+                    percent < TIMELINE_TARGET_PERCENT ? "met" : "MISSED"));
+        }
         System.out.println(line);
         for (String f : failures) {
             System.out.println("  " + f);
@@ -73,12 +88,16 @@ final class WatchdogFigure {
     }
 
     private void measure(String side, int round, List<String> flags, Map<String, List<Double>> into,
-                         List<String> failures) throws IOException {
+                         List<String> failures, boolean withRecording) throws IOException {
         Path log = logDir.resolve("watchdog-" + side + "-" + round + ".log");
         Files.deleteIfExists(log);
         System.err.printf(Locale.ROOT, "[aio4j-bench] watchdog: %s, round %d ...%n", side, round + 1);
         try {
-            JmhFigures.runAll(Aio4jBenchmarks.class, BENCHMARKS, flags, plan, log)
+            List<String> methods = new ArrayList<>(BENCHMARKS);
+            if (withRecording) {
+                methods.add(RECORDING);
+            }
+            JmhFigures.runAll(Aio4jBenchmarks.class, methods, flags, plan, log)
                     .forEach((k, v) -> into.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         } catch (RunnerException e) {
             failures.add("watchdog " + side + " failed: " + e.getMessage() + " (log: " + log + ")");
