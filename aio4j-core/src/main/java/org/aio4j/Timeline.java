@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * timeline.writeHtml(Path.of("timeline.html"));
  * }</pre>
  *
- * <p>One timeline records at a time; it keeps the last {@code capacity} events of each loop (a
- * ring, rounded up to a power of two, that starts small and grows to that size, so that a recording
- * over many short-lived loops stays small). Recording costs each loop step two clock reads and a few stores; when no timeline
+ * <p>One timeline records at a time; it keeps the last {@code capacity} events of each loop thread
+ * (a ring, rounded up to a power of two, that starts small and grows to that size; the loops that
+ * run one after another on a thread share it, one lane group). Recording costs each loop step two clock reads and a few stores; when no timeline
  * records, one field read per step. Methods are safe from any thread; export after {@link #stop()}
  * for a consistent picture.
  */
@@ -47,7 +47,8 @@ public final class Timeline {
 
     private final int capacity;
     private final long origin = System.nanoTime();
-    private final Map<LoopWatch, Buffer> buffers = new ConcurrentHashMap<>();
+    /** A ring per loop thread: the loops that run one after another on a thread share it. */
+    private final Map<Thread, Buffer> buffers = new ConcurrentHashMap<>();
     private final List<Buffer> order = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stopped;
 
@@ -181,11 +182,11 @@ public final class Timeline {
         if (w.timelineBuffer instanceof Buffer cached && w.timelineBufferOf == this) {
             return cached; // the loop thread's own: no map lookup per step
         }
-        Buffer b = buffers.get(w);
+        Thread t = Thread.currentThread();
+        Buffer b = buffers.get(t);
         if (b == null) {
-            Thread t = Thread.currentThread();
-            b = new Buffer(t.getName() + " #" + (order.size() + 1), capacity);
-            buffers.put(w, b);
+            b = new Buffer(t.getName(), capacity);
+            buffers.put(t, b);
             order.add(b);
         }
         w.timelineBuffer = b;
@@ -297,7 +298,7 @@ public final class Timeline {
         }
         for (int pid = 1; pid <= bs.size(); pid++) {
             Buffer b = bs.get(pid - 1);
-            first = meta(sb, first, pid, 0, "process_name", "loop " + b.loop);
+            first = meta(sb, first, pid, 0, "process_name", "loops on thread " + b.loop);
             first = meta(sb, first, pid, 0, "thread_name", "callbacks");
             Map<Long, Long> lastEnd = new java.util.HashMap<>(); // task -> end of its last step
             Map<Long, Integer> lastAwait = new java.util.HashMap<>(); // task -> index of its last step
