@@ -6,6 +6,16 @@ final class Describe {
     }
 
     /** A readable name for a lambda or callback object. */
+    /** A ready item as reports name it: "a step of Task[...]" or "the callback ...". */
+    static String readyItem(Object item) {
+        return item instanceof Strand.Step step ? "a step of " + step.strand().task : "the callback " + handleOrCallback(item);
+    }
+
+    /** A handle's own description, else {@link #callback}. */
+    static String handleOrCallback(Object item) {
+        return item instanceof Handle h ? h.toString() : callback(item);
+    }
+
     static String callback(Object callback) {
         if (callback == null) {
             return "null";

@@ -324,7 +324,7 @@ public final class Timeline {
                         lastEnd.put(t, b.end[i]);
                         lastAwait.put(t, i);
                     }
-                    case CALLBACK -> first = slice(sb, first, pid, 0, describe(b.callback[i]), "callback", ts, dur);
+                    case CALLBACK -> first = slice(sb, first, pid, 0, Describe.handleOrCallback(b.callback[i]), "callback", ts, dur);
                     default -> {
                         sb.append(first ? "" : ",").append(String.format(Locale.ROOT,
                                 "{\"name\":\"cancel requested\",\"cat\":\"cancel\",\"ph\":\"i\",\"s\":\"t\","
@@ -344,10 +344,6 @@ public final class Timeline {
             case AWAIT_GATHER -> "gather of " + b.awaitArg[step];
             default -> "Future";
         };
-    }
-
-    private static String describe(Object callback) {
-        return callback instanceof Handle h ? h.toString() : Describe.callback(callback);
     }
 
     private static boolean meta(StringBuilder sb, boolean first, int pid, long tid, String what, String name) {

@@ -173,8 +173,7 @@ public final class Watchdog {
                 return null;
             }
             Object item = w.item();
-            String what = item instanceof Strand.Step step ? "a step of " + step.strand().task
-                    : "the callback " + (item instanceof Handle h ? h.toString() : Describe.callback(item));
+            String what = Describe.readyItem(item);
             return String.format("stuck for %.2f s in %s", (System.nanoTime() - st.since) / 1e9, what);
         }
     }
@@ -265,14 +264,11 @@ public final class Watchdog {
     }
 
     private static JfrEvents.StuckStep reportStuck(LoopWatch w, EventLoop loop, Object item, long forNanos) {
-        String what;
+        String what = Describe.readyItem(item);
         StackTraceElement[] stack;
         if (item instanceof Strand.Step step) {
-            Strand s = step.strand();
-            what = "a step of " + s.task;
-            stack = s.stack();
+            stack = step.strand().stack();
         } else {
-            what = item instanceof Handle h ? "the callback " + h : "the callback " + Describe.callback(item);
             Thread t = w.thread();
             stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
         }
