@@ -55,7 +55,10 @@ public final class EventLoop {
     /*
      * Implementation notes. This file is the tick and its queues; the pieces it drives live beside it
      * (TimerQueue, Poller, TaskRegistry, ExecutorBridge, Strand/Strands, CoroWatch, LoopReports,
-     * TestHooks), and the kernel's rules are in package-info.java.
+     * TestHooks, Readiness, SignalHandlers, LoopWatch), and the kernel's rules are in package-info.java.
+     * It is a little over 800 lines because asyncio's loop API is one class (each public method here
+     * is a short delegate with its contract); the next thing to move out is the package-private
+     * hooks below createTask, behind one kernel-internal accessor.
      *
      * Ready queue items are Handles (user callbacks) or bare Runnables (strand steps, handed over by
      * enqueue()): a task switch costs no Handle allocation, and a task's wake-up is queued exactly

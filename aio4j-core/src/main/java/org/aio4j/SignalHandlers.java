@@ -20,7 +20,7 @@ import sun.misc.SignalHandler;
  */
 final class SignalHandlers {
     /*
-     * Why a process-wide table (NET-PITFALLS G5): a signal has one JVM handler for the whole process,
+     * Why a process-wide table: a signal has one JVM handler for the whole process,
      * but several loops may each want it. The table maps a signal to the JVM handler Signal.handle
      * replaced (to reinstall when the last loop lets go: G4, the JDK's own INT/TERM/HUP handler runs
      * the shutdown hooks) and to the loops' callbacks, in registration order. It is guarded by its

@@ -23,7 +23,7 @@ import org.aio4j.Future;
  */
 final class DatagramSocketTransport implements DatagramTransport {
     /*
-     * Lifecycle (one guarded field, so connectionLost runs exactly once: NET-PITFALLS T1), as
+     * Lifecycle (one guarded field, so connectionLost runs exactly once), as
      * SocketTransport's:
      *
      *   OPEN --close()--> CLOSING --queue drained--> LOST --connectionLost ran--> CLOSED

@@ -327,7 +327,7 @@ public final class Net {
     /**
      * Listens on {@code host:port} and serves each connection with a new protocol from the factory.
      * A null or empty {@code host} means every interface: one dual-stack socket (IPv4 and IPv6 on
-     * one port; NET-PITFALLS V4). A name listens on every address it resolves to; with port 0 the
+     * one port). A name listens on every address it resolves to; with port 0 the
      * first bind picks the port and the other addresses take the same one (asyncio would give each
      * its own port). With {@code options.tls()} every connection does a TLS handshake first (bounded
      * by its handshake timeout); one that fails or times out is closed and only logged at debug
@@ -516,7 +516,7 @@ public final class Net {
 
     /**
      * "Every interface": {@code ::} where the JDK can open IPv6 sockets (a dual-stack socket also
-     * takes IPv4, NET-PITFALLS V4), else {@code 0.0.0.0}. Not {@code new InetSocketAddress(port)}: its
+     * takes IPv4), else {@code 0.0.0.0}. Not {@code new InetSocketAddress(port)}: its
      * wildcard is 0.0.0.0 unless java.net.preferIPv6Addresses is set, and an INET socket bound there
      * refuses IPv6 clients.
      */

@@ -22,14 +22,14 @@ import org.aio4j.ExceptionContext;
  */
 final class PipeTransport implements Transport {
     /*
-     * Lifecycle (one guarded field, so connectionLost runs exactly once: NET-PITFALLS T1):
+     * Lifecycle (one guarded field, so connectionLost runs exactly once):
      *
      *   OPEN --close()/writeEof()--> CLOSING --queue drained--> LOST --connectionLost ran--> CLOSED
      *     \--------------abort() / EOF / write error-------------^
      *
      * Unlike SocketTransport, the channel is closed as soon as the state becomes LOST, not after
      * connectionLost: closing our end of a pipe is how the child learns we are gone (a read end
-     * closed early gives the child EPIPE at its next write: NET-PITFALLS P5), and nothing the
+     * closed early gives the child EPIPE at its next write), and nothing the
      * protocol does in connectionLost needs the channel. The descriptor itself is released by the
      * selector at its next iteration (V3).
      *

@@ -33,8 +33,7 @@ import org.aio4j.EventLoop;
 final class ProcessSpawner {
     /*
      * The JDK's Process streams are blocking FileInputStream/FileOutputStream wrappers that cannot
-     * join a Selector, and read from a task's virtual thread they pin the loop thread (NET-PITFALLS
-     * P1). So, where /proc/self/fd exists (Linux), the child's pipes are not the JDK's at all:
+     * join a Selector, and read from a task's virtual thread they pin the loop thread. So, where /proc/self/fd exists (Linux), the child's pipes are not the JDK's at all:
      *
      *  1. Pipe.open() makes a java.nio pipe: on Linux a real pipe(2) whose ends are selectable
      *     channels. The JDK does not tell us the descriptor numbers, so they are found in

@@ -19,7 +19,7 @@ import org.aio4j.ExceptionContext;
 final class ProcessTransport implements SubprocessTransport {
     /*
      * Lifecycle: RUNNING --exit seen on the loop--> EXITED --every pipe closed--> FINISHED
-     * (connectionLost scheduled). Pipes are independent of the exit (NET-PITFALLS P3, P4): each
+     * (connectionLost scheduled). Pipes are independent of the exit: each
      * closes on its own end of file or close; the exit closes none of them (bytes still in a read
      * pipe would be lost). `closing` (close() was called) is orthogonal: it closes the pipes and
      * kills a running child, and the states go on as the exit and the pipes' ends arrive.

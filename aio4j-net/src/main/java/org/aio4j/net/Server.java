@@ -44,7 +44,7 @@ public final class Server implements AutoCloseable {
     /*
      * Lifecycle: LISTENING --startServing--> SERVING --close--> CLOSED; LISTENING --close--> CLOSED.
      *
-     * Accept: at most `backlog` accepts per readable event (NET-PITFALLS V2), so one busy listener
+     * Accept: at most `backlog` accepts per readable event, so one busy listener
      * cannot starve the loop. EMFILE/ENFILE: the pending connection stays queued and the listener
      * stays readable, so accepting again at once would spin; instead the readers come off for
      * ACCEPT_RETRY_DELAY (asyncio's 1 s) and the listener is kept.

@@ -20,7 +20,7 @@ import org.aio4j.Future;
  */
 final class SocketTransport implements Transport {
     /*
-     * Lifecycle (one guarded field, so connectionLost runs exactly once: NET-PITFALLS T1):
+     * Lifecycle (one guarded field, so connectionLost runs exactly once):
      *
      *   OPEN --close()--> CLOSING --queue drained--> LOST --connectionLost ran--> CLOSED
      *     \------------------abort() / fatal error------^

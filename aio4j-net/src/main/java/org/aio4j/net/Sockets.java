@@ -55,7 +55,7 @@ import org.aio4j.lowlevel.Lowlevel;
 public final class Sockets {
     /*
      * Why stage through the loop's direct buffers (IoBuffers): a read or write with a heap buffer makes
-     * the JDK copy through a temporary direct buffer cached per thread (NET-PITFALLS J6). A coroutine
+     * the JDK copy through a temporary direct buffer cached per thread. A coroutine
      * runs one at a time with the loop's callbacks (the loop thread, or the baton in portable mode), and
      * nothing here suspends between filling the staging buffer and emptying it, so sharing the loop's
      * buffers with its transports is safe.

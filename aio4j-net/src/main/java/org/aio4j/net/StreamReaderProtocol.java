@@ -23,7 +23,7 @@ final class StreamReaderProtocol implements Protocol {
      * Lifecycle: NEW --connectionMade--> CONNECTED --connectionLost--> LOST. The write side's
      * `writePaused` follows the transport's strictly alternating pause/resumeWriting.
      *
-     * Drain waiters (NET-PITFALLS S2): a ParkingLot, not one slot. resumeWriting wakes them all and
+     * Drain waiters: a ParkingLot, not one slot. resumeWriting wakes them all and
      * they return; connectionLost wakes them all and they see LOST and throw ConnectionResetError
      * (asyncio wakes them with the loss's exception, or with success for a clean loss: a drain that
      * returns normally after the connection went away would hide the loss, so here every waiter

@@ -54,7 +54,7 @@ public final class StreamWriter {
      *  - write()/writelines() after this writer's own close() throw IllegalStateException; asyncio
      *    drops the bytes silently (or, with data still queued, sends them). Writing after closing is
      *    a bug in the caller, and a silent drop hides it. Writes after a loss the caller did not ask
-     *    for (a peer reset) stay a counted no-op in the transport (NET-PITFALLS T2): the caller learns
+     *    for (a peer reset) stay a counted no-op in the transport: the caller learns
      *    of those from drain(). This is the writer's one piece of state.
      */
 

@@ -24,7 +24,11 @@ import org.aio4j.TimerHandle;
  */
 final class TlsProtocol implements BufferedProtocol {
     /*
-     * Lifecycle (NET-PITFALLS L1, L2, L11):
+     * Size: just over 800 lines, because the lifecycle below, the pump and the callbacks of both
+     * sides read the same few fields and are checked against each other; the engine's records and
+     * the wrap/unwrap loops are already in TlsRecords, the application's transport in TlsTransport.
+     *
+     * Lifecycle:
      *
      *   NEW --connectionMade--> HANDSHAKING --done--> OPEN --close()/peer close_notify/EOF--> FLUSHING
      *   FLUSHING --backlog wrapped--> SHUTDOWN (closeOutbound, close_notify sent)

@@ -15,7 +15,7 @@ import org.aio4j.EventLoop;
 
 /**
  * A TLS connection's records: its {@link SSLEngine}, the ciphertext read from the socket and not yet
- * unwrapped, and the wrap and unwrap loops (NET-PITFALLS L5, L6, L12). The lifecycle around them is
+ * unwrapped, and the wrap and unwrap loops. The lifecycle around them is
  * {@link TlsProtocol}'s.
  *
  * <p>Loop thread only.
@@ -84,7 +84,7 @@ final class TlsRecords {
                     throw new IllegalArgumentException("checking the host name needs a serverHostname (the connection has"
                             + " no host name of its own): set TlsOptions.withServerHostname, or withCheckHostname(false)");
                 }
-                p.setEndpointIdentificationAlgorithm("HTTPS"); // NET-PITFALLS L4: the JDK checks no name unless told
+                p.setEndpointIdentificationAlgorithm("HTTPS"); // the JDK checks no name unless told
             }
             if (serverName != null && !Net.isLiteral(serverName)) {
                 p.setServerNames(List.of(new SNIHostName(serverName)));

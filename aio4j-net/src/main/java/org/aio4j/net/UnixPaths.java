@@ -13,7 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
- * The life of a Unix socket's file (NET-PITFALLS V5): a stale file is removed before binding only
+ * The life of a Unix socket's file: a stale file is removed before binding only
  * if it is a socket nobody answers on; on close only the file this server made (same file key:
  * device and inode) is removed, never one another process bound since.
  */

@@ -310,7 +310,7 @@ class TransportConformanceTest {
      * A deliberate difference from this machine's asyncio 3.11: there {@code pause_reading()} from
      * {@code connection_made} is undone when the transport adds its reader right after the callback
      * (gh-103607, fixed in later versions), so data arrives while paused. aio4j keeps the pause
-     * (NET-PITFALLS T9); with a fixed asyncio the traces are equal.
+     *; with a fixed asyncio the traces are equal.
      */
     @Test
     void pauseReadingFromConnectionMadeHoldsDataUntilResumeWhereAsyncio311LetsItThrough() {
