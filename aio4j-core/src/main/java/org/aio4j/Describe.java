@@ -5,7 +5,6 @@ final class Describe {
     private Describe() {
     }
 
-    /** A readable name for a lambda or callback object. */
     /** A ready item as reports name it: "a step of Task[...]" or "the callback ...". */
     static String readyItem(Object item) {
         return item instanceof Strand.Step step ? "a step of " + step.strand().task : "the callback " + handleOrCallback(item);
@@ -16,6 +15,7 @@ final class Describe {
         return item instanceof Handle h ? h.toString() : callback(item);
     }
 
+    /** A readable name for a lambda or callback object. */
     static String callback(Object callback) {
         if (callback == null) {
             return "null";

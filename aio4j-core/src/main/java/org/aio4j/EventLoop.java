@@ -399,6 +399,10 @@ public final class EventLoop {
      */
     void enqueue(Runnable step, boolean front) {
         if (isLoopThread()) {
+            Timeline recording = ready.recording;
+            if (recording != null) {
+                recording.woke(ready.watch, step); // woken by the item running now
+            }
             if (front) {
                 ready.addFirstInBatch(step);
             } else {

@@ -23,6 +23,8 @@ final class ReadyQueue {
     long ran;
     /** The context of the callback running now (built lazily from its handle's captured variables). */
     private Context callbackContext;
+    /** The timeline recording the item running now, else null: a plain field, read on every wake. */
+    Timeline recording;
     /** A fatal error (FatalErrors) that ended the task step running now: runItem rethrows it. */
     private Error fatalError;
 
@@ -103,6 +105,7 @@ final class ReadyQueue {
         long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
         Timeline timeline = watch.timeline;
         long stepStart = timeline != null ? System.nanoTime() : 0;
+        recording = timeline;
         watch.enter(item);
         ran++;
         try {
@@ -129,6 +132,7 @@ final class ReadyQueue {
             loop.callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
         } finally {
             watch.exit();
+            recording = null;
             if (timeline != null) {
                 timeline.item(watch, item, stepStart, System.nanoTime());
             }

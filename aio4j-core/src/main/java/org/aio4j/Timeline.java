@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The scheduling timeline: what every event loop of the process ran, step by step, while a timeline
  * records; one lane per task with its steps and, between them, what it awaited; a lane per loop for
- * its callbacks (timers, I/O readiness, {@code callSoon}); cancellation requests as marks. Exported
+ * its callbacks (timers, I/O readiness, {@code callSoon}); cancellation requests as marks; and for
+ * each step, what woke it: the task step or the callback (a timer, I/O readiness, a future's done
+ * callback) that made it runnable, as the step's and the wait's {@code "woken by"} argument and as a
+ * flow arrow from the waker (Perfetto draws it). Exported
  * as Chrome trace JSON ({@link #writeChromeTrace}: open it in Perfetto or {@code chrome://tracing})
  * or as a self-contained HTML page ({@link #writeHtml}).
  *
@@ -29,8 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One timeline records at a time; it keeps the last {@code capacity} events of each loop thread
  * (a ring, rounded up to a power of two, that starts small and grows to that size; the loops that
- * run one after another on a thread share it, one lane group). Recording costs each loop step two clock reads and a few stores; when no timeline
- * records, one field read per step. Methods are safe from any thread; export after {@link #stop()}
+ * run one after another on a thread share it, one lane group). Recording costs each loop step two
+ * clock reads and a few stores, and each wake-up a few stores; when no timeline records, one field
+ * read per step and one per wake-up. Methods are safe from any thread; export after {@link #stop()}
  * for a consistent picture.
  */
 public final class Timeline {
@@ -113,6 +117,11 @@ public final class Timeline {
     private static final byte STEP = 0;
     private static final byte CALLBACK = 1;
     private static final byte CANCEL = 2;
+    /**
+     * A task was made runnable by the item running now. No time: that item's own event, recorded
+     * when it ends, comes next in the ring, and the export takes it as the waker.
+     */
+    private static final byte WAKE = 3;
 
     /** What a task awaits after a step, as stored in the ring (no reference: see below). */
     private static final byte AWAIT_NOTHING = 0;
@@ -135,7 +144,7 @@ public final class Timeline {
         long[] start;
         long[] end;
         byte[] kind;
-        long[] id;        // STEP, CANCEL: the task's number
+        long[] id;        // STEP, CANCEL, WAKE: the task's number
         byte[] awaits;    // STEP: AWAIT_*
         long[] awaitArg;  // STEP: the awaited task's number, or the gather's size
         Object[] callback; // CALLBACK: the callback (described at export)
@@ -232,6 +241,15 @@ public final class Timeline {
         }
     }
 
+    /** {@code step} was made runnable on {@code w}'s loop thread, by the item running there now. */
+    void woke(LoopWatch w, Runnable step) {
+        if (stopped || !(step instanceof Strand.Step s)) {
+            return;
+        }
+        Buffer b = buffer(w);
+        b.id[b.next(WAKE, 0, 0)] = s.strand().task.seq();
+    }
+
     /** cancel() on a pending task, on its loop's thread (called only while a timeline records). */
     static void cancelRequested(Task<?> task) {
         Timeline t = current;
@@ -302,6 +320,8 @@ public final class Timeline {
             first = meta(sb, first, pid, 0, "thread_name", "callbacks");
             Map<Long, Long> lastEnd = new java.util.HashMap<>(); // task -> end of its last step
             Map<Long, Integer> lastAwait = new java.util.HashMap<>(); // task -> index of its last step
+            List<Long> woken = new ArrayList<>(); // tasks woken by the item whose event comes next
+            Map<Long, Waker> wokenBy = new java.util.HashMap<>(); // task -> what woke it for its next step
             long n = Math.min(b.count, b.start.length);
             long from = b.count - n;
             for (long k = from; k < b.count; k++) {
@@ -311,20 +331,32 @@ public final class Timeline {
                 switch (b.kind[i]) {
                     case STEP -> {
                         long t = b.id[i];
+                        Waker waker = wokenBy.remove(t);
+                        String args = waker == null ? null : "{\"woken by\":" + quote(waker.label) + "}";
                         if (!lastEnd.containsKey(t)) {
                             first = meta(sb, first, pid, t, "thread_name", b.names.getOrDefault(t, "Task #" + t));
                         } else {
                             int prev = lastAwait.get(t);
                             if (b.awaits[prev] != AWAIT_NOTHING) {
                                 double ws = (lastEnd.get(t) - origin) / 1e3;
-                                first = slice(sb, first, pid, t, "await " + label(b, prev), "wait", ws, ts - ws);
+                                first = slice(sb, first, pid, t, "await " + label(b, prev), "wait", ws, ts - ws, args);
                             }
                         }
-                        first = slice(sb, first, pid, t, "step", "step", ts, dur);
+                        first = slice(sb, first, pid, t, "step", "step", ts, dur, args);
+                        if (waker != null) {
+                            first = flow(sb, first, pid, waker, t, ts, k);
+                        }
                         lastEnd.put(t, b.end[i]);
                         lastAwait.put(t, i);
+                        woke(woken, wokenBy, new Waker("Task '" + b.names.getOrDefault(t, "#" + t) + "'", t, ts));
                     }
-                    case CALLBACK -> first = slice(sb, first, pid, 0, Describe.handleOrCallback(b.callback[i]), "callback", ts, dur);
+                    case CALLBACK -> {
+                        String name = Describe.handleOrCallback(b.callback[i]);
+                        first = slice(sb, first, pid, 0, name, "callback", ts, dur, null);
+                        woke(woken, wokenBy, new Waker(b.callback[i] instanceof TimerHandle h
+                                ? "timer (" + Describe.callback(h.callbackObject()) + ")" : name, 0, ts));
+                    }
+                    case WAKE -> woken.add(b.id[i]);
                     default -> {
                         sb.append(first ? "" : ",").append(String.format(Locale.ROOT,
                                 "{\"name\":\"cancel requested\",\"cat\":\"cancel\",\"ph\":\"i\",\"s\":\"t\","
@@ -335,6 +367,28 @@ public final class Timeline {
             }
         }
         return sb.append("]}").toString();
+    }
+
+    /** What made a task runnable: a step (tid = its task) or a callback (tid 0), and when it started. */
+    private record Waker(String label, long tid, double ts) {
+    }
+
+    /** The item just exported is the waker of the tasks woken while it ran. */
+    private static void woke(List<Long> woken, Map<Long, Waker> wokenBy, Waker waker) {
+        for (long t : woken) {
+            wokenBy.put(t, waker);
+        }
+        woken.clear();
+    }
+
+    /** A flow arrow (Chrome trace flow events) from the waker's slice to the woken step. */
+    private static boolean flow(StringBuilder sb, boolean first, int pid, Waker waker, long tid, double ts, long id) {
+        sb.append(first ? "" : ",").append(String.format(Locale.ROOT,
+                "{\"name\":\"wake\",\"cat\":\"wake\",\"ph\":\"s\",\"id\":%d,\"ts\":%.3f,\"pid\":%d,\"tid\":%d},"
+                        + "{\"name\":\"wake\",\"cat\":\"wake\",\"ph\":\"f\",\"bp\":\"e\",\"id\":%d,\"ts\":%.3f,"
+                        + "\"pid\":%d,\"tid\":%d}",
+                id, waker.ts, pid, waker.tid, id, ts, pid, tid));
+        return false;
     }
 
     private static String label(Buffer b, int step) {
@@ -353,11 +407,15 @@ public final class Timeline {
     }
 
     private static boolean slice(StringBuilder sb, boolean first, int pid, long tid, String name, String cat, double ts,
-                                 double dur) {
+                                 double dur, String args) {
         sb.append(first ? "" : ",").append("{\"name\":").append(quote(name)).append(",\"cat\":\"").append(cat)
                 .append("\",\"ph\":\"X\",\"ts\":").append(String.format(Locale.ROOT, "%.3f", ts)).append(",\"dur\":")
                 .append(String.format(Locale.ROOT, "%.3f", dur)).append(",\"pid\":").append(pid).append(",\"tid\":")
-                .append(tid).append('}');
+                .append(tid);
+        if (args != null) {
+            sb.append(",\"args\":").append(args);
+        }
+        sb.append('}');
         return false;
     }
 

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.aio4j.Aio;
 import org.aio4j.Task;
 import org.aio4j.Timeline;
+import org.aio4j.sync.Event;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +71,35 @@ class TimelineTest {
         assertThat(count(trace, "\"cat\":\"step\"")).isGreaterThanOrEqualTo(2 * 4 + 2);
         assertThat(count(trace, "\"cat\":\"wait\"")).isGreaterThanOrEqualTo(2 * 3);
         assertThat(timeline.size()).isPositive();
+    }
+
+    @Test
+    void eachStepSaysWhatWokeItATaskStepATimerOrADoneCallbackWithAFlowArrowFromTheWaker() {
+        Timeline timeline = Timeline.start();
+        try {
+            Aio.run(Aio.async(() -> {
+                Event ready = Event.create();
+                Task<Void> waiter = Aio.createTask(Aio.async(() -> {
+                    ready.await();
+                }), "waiter");
+                Task<Void> setter = Aio.createTask(Aio.async(() -> {
+                    Aio.sleep(0.005);
+                    ready.set();
+                }), "setter");
+                Aio.await(Aio.gather(waiter, setter));
+            }));
+        } finally {
+            timeline.stop();
+        }
+        String trace = timeline.chromeTrace();
+        // the waiter's first step was started by main; its second by the setter's step that set the event
+        assertThat(trace).containsPattern("\"tid\":\\d+,\"args\":\\{\"woken by\":\"Task 'Task-\\d+'\"").contains("\"woken by\":\"Task 'setter'\"")
+                .contains("\"woken by\":\"timer (") // the setter's step after its sleep
+                .contains("\"woken by\":\"DoneCallbackHandle["); // main after the gather
+        Matcher wait = Pattern.compile("\\{\"name\":\"await [^}]*\"tid\":(\\d+),\"args\":\\{\"woken by\":\"Task 'setter'\"\\}")
+                .matcher(trace);
+        assertThat(wait.find()).as("the waiter's wait names the setter: %s", trace).isTrue();
+        assertThat(count(trace, "\"ph\":\"s\"")).isEqualTo(count(trace, "\"ph\":\"f\"")).isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -130,7 +160,7 @@ class TimelineTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(dom).as("chromium's DOM; stderr: %s", Files.readString(dir.resolve("chromium.err")))
                 .contains("data-lane=\"worker-1\"").contains("data-lane=\"worker-2\"").contains("data-lane=\"doomed\"")
-                .contains("class=\"slice step\"").contains("class=\"slice wait\"").contains("class=\"slice cancel\"")
+                .contains("class=\"slice step\"").contains("class=\"slice wait\"").contains("data-woken-by=\"timer (").contains("class=\"slice cancel\"")
                 .doesNotContain("(rendering...)");
         Matcher summary = Pattern.compile("<p id=\"summary\">(\\d+) lanes, (\\d+) steps").matcher(dom);
         assertThat(summary.find()).as("the summary line: %s", dom).isTrue();
