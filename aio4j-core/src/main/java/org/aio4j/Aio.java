@@ -303,7 +303,9 @@ public final class Aio {
             s.task.yieldNow();
             return;
         }
-        s.task.parkUntil(s.task.newWaker(), Deadline.after(s.loop.timeNanos(), nanos));
+        ParkFuture<Object> ticket = s.task.newWaker();
+        ticket.waitTarget = ParkFuture.SLEEPING;
+        s.task.parkUntil(ticket, Deadline.after(s.loop.timeNanos(), nanos));
     }
 
     // ================================================================ combinators

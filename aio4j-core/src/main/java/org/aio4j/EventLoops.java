@@ -61,10 +61,18 @@ final class EventLoops implements EventLoopsMXBean {
                 StringBuilder r = new StringBuilder();
                 for (Task<?> t : l.allTasks()) {
                     List<String> awaits = new ArrayList<>();
+                    String on = FutureCallGraph.waitingFor(t);
+                    if (on != null) {
+                        awaits.add(on);
+                    }
                     FutureCallGraph.awaitedBy(t).forEach(f -> awaits.add(FutureCallGraph.describe(f)));
+                    boolean waiting = !awaits.isEmpty() || (t.waitingOn() != null && !t.done());
+                    if (waiting && awaits.isEmpty()) {
+                        awaits.add("(sleep or other park)");
+                    }
                     List<StackTraceElement> frames = FutureCallGraph.userFrames(t.strand.stack());
                     r.append(String.format(Locale.ROOT, "%-16s %-24s %-10s %-40s %s%n", threadName(w), t.getName(),
-                            awaits.isEmpty() ? "ready" : "waiting",
+                            waiting ? "waiting" : "ready",
                             awaits.isEmpty() ? "-" : String.join(", ", awaits),
                             frames.isEmpty() ? "-" : frames.get(0)));
                 }
@@ -120,6 +128,10 @@ final class EventLoops implements EventLoopsMXBean {
         }
         if (f instanceof Task<?> t) {
             List<StackTraceElement> frames = FutureCallGraph.userFrames(t.strand.stack());
+            String on = t.done() ? null : FutureCallGraph.waitingFor(t);
+            if (on != null) {
+                out.append(" waiting for ").append(on);
+            }
             if (!frames.isEmpty()) {
                 out.append(" at ").append(frames.get(0));
             }

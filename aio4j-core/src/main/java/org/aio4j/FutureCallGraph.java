@@ -19,8 +19,11 @@ import java.util.Set;
  * {@code waitFor}, {@code waitDone} or a timed wait, waits for it to end after cancelling it, or
  * runs the body of a {@link TaskGroup} it belongs to (a group's parent awaits its tasks from their
  * creation, as in asyncio 3.14). Awaiting a {@code gather} awaits each gathered future, and awaiting
- * a {@code shield}'s future awaits the shielded work, so the graph goes through both. Waiting for
- * a lock, a semaphore or a queue is not an edge: those waits are on the primitive, not on a task.
+ * a {@code shield}'s future awaits the shielded work, so the graph goes through both. A task parked
+ * on a primitive of {@code org.aio4j.sync} (or any {@link org.aio4j.lowlevel.WaitTarget}) says what
+ * it waits for in {@code waitingFor}; waiting for a {@code Lock} awaits the task that holds it (the
+ * one that acquired it and has not released it), an edge like any other. A queue's getter, a
+ * semaphore's or an event's waiter waits for whichever task puts, releases or sets next: no edge.
  *
  * <p>A task reached again on the way from the root (it awaits, directly or not, the future it is
  * awaited by) ends the walk with {@code cycle} true: those tasks wait for one another and none can
@@ -32,9 +35,11 @@ import java.util.Set;
  * @param awaitedBy the graphs of the tasks awaiting {@code future}
  * @param cycle     whether {@code future} already appears closer to the root (its awaiters are then
  *                  not repeated): a deadlock
+ * @param waitingFor what {@code future}'s task is parked on when that is a lock, a queue or another
+ *                   primitive ({@code "get() on Queue[maxsize=0]"}), else null
  */
 public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStack, List<FutureCallGraph> awaitedBy,
-                              boolean cycle) {
+                              boolean cycle, String waitingFor) {
     /*
      * The graph is computed, not maintained: what a task waits for is read from the task (the
      * future it is parked on, the target of a timed or cleanup wait, the groups whose body it runs)
@@ -56,6 +61,9 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
 
     private static void format(FutureCallGraph g, String indent, StringBuilder sb) {
         sb.append(indent).append("* ").append(describe(g.future));
+        if (g.waitingFor != null) {
+            sb.append(" waiting for ").append(g.waitingFor);
+        }
         if (g.cycle) {
             sb.append("  <- a cycle: this task is already above, so these tasks await one another (a deadlock)");
         }
@@ -95,15 +103,16 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
 
     private static FutureCallGraph node(Future<?> f, Map<Future<?>, List<Task<?>>> awaiters, Set<Future<?>> path) {
         List<StackTraceElement> stack = f instanceof Task<?> t && !t.done() ? userFrames(t.strand.stack()) : List.of();
+        String waiting = f instanceof Task<?> t && !t.done() ? waitingFor(t) : null;
         if (!path.add(f)) {
-            return new FutureCallGraph(f, stack, List.of(), true);
+            return new FutureCallGraph(f, stack, List.of(), true, waiting);
         }
         List<FutureCallGraph> by = new ArrayList<>();
         for (Task<?> t : awaiters.getOrDefault(f, List.of())) {
             by.add(node(t, awaiters, path));
         }
         path.remove(f);
-        return new FutureCallGraph(f, stack, by, false);
+        return new FutureCallGraph(f, stack, by, false, waiting);
     }
 
     /** For each future, the pending tasks of {@code loop} that await it. */
@@ -121,7 +130,15 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
     static Set<Future<?>> awaitedBy(Task<?> t) {
         Set<Future<?>> out = new LinkedHashSet<>();
         Future<?> on = t.waitingOn();
-        if (on != null && !(on instanceof ParkFuture<?>)) {
+        if (on instanceof ParkFuture<?> p) {
+            if (p.waitTarget != null) {
+                for (Task<?> u : p.waitTarget.blockingTasks()) {
+                    if (u.getLoop() == t.getLoop()) {
+                        out.add(u);
+                    }
+                }
+            }
+        } else if (on != null) {
             expand(on, out);
         }
         if (t.awaitTarget != null) {
@@ -134,6 +151,18 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
         }
         out.remove(t);
         return out;
+    }
+
+    /** What {@code t} is parked on when that is a primitive that says ({@link org.aio4j.lowlevel.WaitTarget}), else null. */
+    static String waitingFor(Task<?> t) {
+        if (t.waitingOn() instanceof ParkFuture<?> p && p.waitTarget != null && !p.done()) {
+            try {
+                return p.waitTarget.describeWait();
+            } catch (RuntimeException e) {
+                return "a primitive whose describeWait() threw " + e;
+            }
+        }
+        return null;
     }
 
     private static void expand(Future<?> f, Set<Future<?>> out) {

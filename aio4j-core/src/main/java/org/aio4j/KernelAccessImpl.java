@@ -35,7 +35,7 @@ final class KernelAccessImpl implements KernelAccess {
     }
 
     @Override
-    public <T> T park(Waker<T> waker, BooleanSupplier abort) {
+    public <T> T park(Waker<T> waker, BooleanSupplier abort, org.aio4j.lowlevel.WaitTarget on) {
         Strand s = Strand.currentOrThrow("Lowlevel.park");
         if (!(waker instanceof ParkFuture<T> ticket)) {
             throw new IllegalArgumentException("park(" + waker + "): pass a Waker made by Lowlevel.newWaker()");
@@ -43,6 +43,7 @@ final class KernelAccessImpl implements KernelAccess {
         if (abort == null) {
             throw new NullPointerException("park(waker, null): pass the abort hook (() -> true if nothing to withdraw)");
         }
+        ticket.waitTarget = on;
         return s.task.park(ticket, abort);
     }
 

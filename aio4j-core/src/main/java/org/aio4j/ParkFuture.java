@@ -10,11 +10,15 @@ import org.aio4j.lowlevel.Waker;
 final class ParkFuture<T> extends Future<T> implements Waker<T> {
     /** Aborting is always possible: the wait holds nothing that could be lost (sleep, waits). */
     static final BooleanSupplier ALWAYS = () -> true;
+    /** What a sleeping task waits for, as the await graph and task dumps say it (one shared object). */
+    static final org.aio4j.lowlevel.WaitTarget SLEEPING = () -> "sleep()";
 
     private final Task<?> task;
     /** Set when the task parks; null before. */
     private BooleanSupplier abort;
     private boolean abortTried;
+    /** What the task waits on, for the await graph and task dumps; null if the parker did not say. */
+    org.aio4j.lowlevel.WaitTarget waitTarget;
 
     ParkFuture(Task<?> task) {
         super(task.getLoop());

@@ -24,7 +24,7 @@ public interface KernelAccess {
     <T> Waker<T> newWaker(String what);
 
     /** Parks the current task on {@code waker}; see {@code Lowlevel.park}. */
-    <T> T park(Waker<T> waker, BooleanSupplier abort);
+    <T> T park(Waker<T> waker, BooleanSupplier abort, org.aio4j.lowlevel.WaitTarget on);
 
     /** Throws the current task's pending cancellation, if any. */
     void checkpointIfCancelled(String what);

@@ -74,7 +74,22 @@ public final class Lowlevel {
      * @throws org.aio4j.CancelledError if the task was cancelled and {@code abort} returned true
      */
     public static <T> T park(Waker<T> waker, BooleanSupplier abort) {
-        return K.park(waker, abort);
+        return K.park(waker, abort, null);
+    }
+
+    /**
+     * {@link #park(Waker, BooleanSupplier)}, saying what the task waits on: the await graph and the
+     * task dumps show {@code on}'s {@link WaitTarget#describeWait() description}, and the tasks it
+     * {@link WaitTarget#blockingTasks() names} become edges of the graph (a cycle through them is a
+     * deadlock that {@code Aio.findDeadlocks} reports).
+     *
+     * @param on what the task waits on; null is the same as the two-argument park
+     * @throws IllegalStateException    outside a coroutine, or for a waker of another task or one
+     *                                  already parked on
+     * @throws org.aio4j.CancelledError if the task was cancelled and {@code abort} returned true
+     */
+    public static <T> T park(Waker<T> waker, BooleanSupplier abort, WaitTarget on) {
+        return K.park(waker, abort, on);
     }
 
     /**

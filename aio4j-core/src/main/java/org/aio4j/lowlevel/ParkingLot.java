@@ -60,9 +60,22 @@ public final class ParkingLot {
     }
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(4);
+    private final WaitTarget target;
 
     /** A new, empty lot. */
     public ParkingLot() {
+        this(null);
+    }
+
+    /**
+     * A new, empty lot whose waiters wait on {@code target}: the await graph and task dumps show
+     * what they wait for, and its {@link WaitTarget#blockingTasks() blocking tasks} (see
+     * {@link Lowlevel#park(Waker, java.util.function.BooleanSupplier, WaitTarget)}).
+     *
+     * @param target what a task parked here waits on; null says nothing
+     */
+    public ParkingLot(WaitTarget target) {
+        this.target = target;
     }
 
     /**
@@ -80,7 +93,7 @@ public final class ParkingLot {
                 Lowlevel.park(w.waker, () -> {
                     w.aborted = true; // stays queued, counted as cancelled, until its task runs
                     return true;
-                });
+                }, target);
                 Lowlevel.checkpointIfCancelled(); // woken, then cancelled before it ran: asyncio's choice
             } finally {
                 waiters.removeFirstOccurrence(w);

@@ -84,7 +84,7 @@ public final class Barrier {
     }
 
     private final LoopBinding binding = new LoopBinding(this);
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(() -> "wait() on " + this);
     private final int parties;
     private State state = State.FILLING;
     /** Tasks inside await() past the entry check: arrived this round and not left yet. */

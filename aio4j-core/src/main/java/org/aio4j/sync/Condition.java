@@ -72,7 +72,7 @@ public final class Condition implements Acquired.Releasable {
      */
 
     private final LoopBinding binding;
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(() -> "wait() on " + this);
     private final Lock lock;
 
     private Condition(Lock lock) {

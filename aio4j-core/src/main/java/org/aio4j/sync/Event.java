@@ -36,7 +36,7 @@ public final class Event implements Awaitable<Boolean> {
      */
 
     private final LoopBinding binding = new LoopBinding(this);
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(() -> "wait() on " + this);
     private boolean value;
 
     private Event() {

@@ -2,7 +2,9 @@ package org.aio4j.sync;
 
 import org.aio4j.CancelledError;
 import org.aio4j.Task;
+import java.util.List;
 import org.aio4j.lowlevel.ParkingLot;
+import org.aio4j.lowlevel.WaitTarget;
 
 /**
  * A mutual-exclusion lock for coroutines: Python's {@code asyncio.Lock}.
@@ -30,8 +32,24 @@ public final class Lock implements Acquired.Releasable {
      */
 
     private final LoopBinding binding = new LoopBinding(this);
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(new WaitTarget() {
+        @Override
+        public String describeWait() {
+            return "acquire() of " + Lock.this + (holder != null ? " held by Task '" + holder.getName() + "'" : "");
+        }
+
+        @Override
+        public List<Task<?>> blockingTasks() {
+            return holder != null && !holder.done() ? List.of(holder) : List.of();
+        }
+    });
     private boolean locked;
+    /**
+     * The task that took the lock and has not released it, for the await graph only: a waiter waits
+     * for it, so two tasks each holding the lock the other wants form a cycle, a deadlock. It gives
+     * the lock no owner (any task may still release it, as in asyncio).
+     */
+    private Task<?> holder;
 
     private Lock() {
     }
@@ -77,6 +95,7 @@ public final class Lock implements Acquired.Releasable {
         Task<?> task = binding.task("acquire()");
         if (!locked && waiters.allCancelled()) {
             locked = true;
+            holder = task;
             return new Acquired(this);
         }
         binding.bind(task);
@@ -86,6 +105,7 @@ public final class Lock implements Acquired.Releasable {
             }
         });
         locked = true;
+        holder = task;
         return new Acquired(this);
     }
 
@@ -103,6 +123,7 @@ public final class Lock implements Acquired.Releasable {
                     + " acquire() (or twice for one acquire)");
         }
         locked = false;
+        holder = null;
         waiters.wakeHead();
     }
 

@@ -142,9 +142,9 @@ public final class Queue<E> {
     // loop thread only, once bound (any thread before: a queue may be filled before a loop runs)
     private final LoopBinding binding = new LoopBinding(this);
     private final QueueStorage<E> items;
-    private final ParkingLot getters = new ParkingLot();
-    private final ParkingLot putters = new ParkingLot();
-    private final ParkingLot joiners = new ParkingLot();
+    private final ParkingLot getters = new ParkingLot(() -> "get() on " + this);
+    private final ParkingLot putters = new ParkingLot(() -> "put() on " + this);
+    private final ParkingLot joiners = new ParkingLot(() -> "join() on " + this);
     private long unfinished;
     private State state = State.OPEN;
     private final ParkingLot.CancelHook onGetterCancelled = this::getterCancelled;

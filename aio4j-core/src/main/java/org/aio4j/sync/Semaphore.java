@@ -60,7 +60,7 @@ public final class Semaphore implements Acquired.Releasable {
      */
 
     private final LoopBinding binding = new LoopBinding(this);
-    private final ParkingLot waiters = new ParkingLot();
+    private final ParkingLot waiters = new ParkingLot(() -> "acquire() of " + this);
     /** The initial value of a bounded semaphore, or -1 for an unbounded one. */
     private final int bound;
     /** Free permits, not counting those already handed to woken waiters. */

@@ -14,6 +14,10 @@ import org.aio4j.Future;
 import org.aio4j.FutureCallGraph;
 import org.aio4j.Runner;
 import org.aio4j.Task;
+import org.aio4j.lowlevel.ParkingLot;
+import org.aio4j.lowlevel.WaitTarget;
+import org.aio4j.sync.Lock;
+import org.aio4j.sync.Queue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -175,6 +179,118 @@ class CallGraphTest {
             }));
             assertThat(cancelled).as("victim t%d", v).containsExactly(true, true, true);
         }
+    }
+
+    @Test
+    void aTaskWaitingForALockAwaitsTheTaskHoldingItAndSaysWhatItWaitsFor() {
+        AtomicReference<FutureCallGraph> graph = new AtomicReference<>();
+        run(Aio.async(() -> {
+            Lock lock = Lock.create();
+            Task<Void> holder = Aio.createTask(Aio.async(() -> {
+                try (var held = lock.acquire()) {
+                    Aio.sleep(2);
+                }
+            }), "holder");
+            Task<Void> waiter = Aio.createTask(Aio.async(() -> {
+                Aio.sleep(0.1);
+                try (var held = lock.acquire()) {
+                    Aio.sleep(0);
+                }
+            }), "waiter");
+            Aio.sleep(1);
+            graph.set(Aio.captureCallGraph(holder));
+            assertThat(Aio.findDeadlocks()).isEmpty();
+            Aio.await(Aio.gather(holder, waiter));
+        }));
+        assertThat(names(graph.get())).isEqualTo("holder <- waiter");
+        assertThat(graph.get().awaitedBy().get(0).waitingFor())
+                .isEqualTo("acquire() of Lock[locked, waiters:1] held by Task 'holder'");
+    }
+
+    @Test
+    void twoTasksEachHoldingTheLockTheOtherWantsAreADeadlock() {
+        List<String> found = new ArrayList<>();
+        AtomicReference<String> formatted = new AtomicReference<>();
+        run(Aio.async(() -> {
+            Lock first = Lock.create();
+            Lock second = Lock.create();
+            Task<Void> a = Aio.createTask(Aio.async(() -> {
+                try (var one = first.acquire()) {
+                    Aio.sleep(0.1);
+                    try (var two = second.acquire()) {
+                        Aio.sleep(0);
+                    }
+                }
+            }), "a");
+            Task<Void> b = Aio.createTask(Aio.async(() -> {
+                try (var two = second.acquire()) {
+                    Aio.sleep(0.1);
+                    try (var one = first.acquire()) {
+                        Aio.sleep(0);
+                    }
+                }
+            }), "b");
+            Aio.sleep(1);
+            for (List<Task<?>> cycle : Aio.findDeadlocks()) {
+                found.add(cycle.stream().map(Task::getName).toList().toString());
+            }
+            formatted.set(Aio.formatCallGraph(a));
+            b.cancel(); // b lets go of the second lock: a goes on
+            Aio.await(Aio.gather(true, a, b));
+            assertThat(a.cancelled()).isFalse();
+            assertThat(Aio.findDeadlocks()).isEmpty();
+        }));
+        assertThat(found).containsExactly("[a, b]");
+        assertThat(formatted.get())
+                .contains("* Task(name='a', state=pending) waiting for acquire() of Lock[locked, waiters:1] held by Task 'b'")
+                .contains("* Task(name='b', state=pending) waiting for acquire() of Lock[locked, waiters:1] held by Task 'a'")
+                .contains("(a deadlock)");
+    }
+
+    @Test
+    void aQueueGetterSaysWhatItWaitsForWithoutAnEdgeToAnyTask() {
+        AtomicReference<FutureCallGraph> graph = new AtomicReference<>();
+        AtomicReference<String> formatted = new AtomicReference<>();
+        run(Aio.async(() -> {
+            Queue<String> queue = Queue.create(2);
+            Task<String> getter = Aio.createTask(Aio.async(() -> queue.get()), "getter");
+            Aio.sleep(1);
+            graph.set(Aio.captureCallGraph(getter));
+            formatted.set(graph.get().format());
+            queue.tryPut("x");
+            assertThat(Aio.await(getter)).isEqualTo("x");
+        }));
+        assertThat(graph.get().waitingFor()).startsWith("get() on Queue[");
+        assertThat(graph.get().awaitedBy()).isEmpty();
+        assertThat(formatted.get()).startsWith("* Task(name='getter', state=pending) waiting for get() on Queue[");
+    }
+
+    @Test
+    void aPrimitiveOfYourOwnNamesWhatItsWaitersWaitForAndTheTasksTheyWaitFor() {
+        AtomicReference<FutureCallGraph> graph = new AtomicReference<>();
+        run(Aio.async(() -> {
+            Task<Void> producer = Aio.createTask(Aio.async(() -> Aio.sleep(5)), "producer");
+            ParkingLot lot = new ParkingLot(new WaitTarget() {
+                @Override
+                public String describeWait() {
+                    return "a reply from the producer";
+                }
+
+                @Override
+                public List<Task<?>> blockingTasks() {
+                    return List.of(producer);
+                }
+            });
+            Task<Void> consumer = Aio.createTask(Aio.async(() -> lot.park(ParkingLot.NOTHING)), "consumer");
+            Aio.sleep(1);
+            graph.set(Aio.captureCallGraph(producer));
+            lot.wakeAll();
+            Aio.await(consumer);
+            producer.cancel();
+        }));
+        assertThat(names(graph.get())).isEqualTo("producer <- consumer");
+        assertThat(graph.get().awaitedBy().get(0).waitingFor()).isEqualTo("a reply from the producer");
+        assertThat(graph.get().waitingFor()).isEqualTo("sleep()");
     }
 
     @Test

@@ -64,7 +64,9 @@ class JfrEventsTest {
             assertThat(e.getEventType().getName()).isEqualTo("org.aio4j.StuckStep");
             assertThat(e.getString("step")).contains("jfr-busy");
             assertThat(e.getString("at")).contains("busyFor");
-            assertThat(e.getDuration()).isGreaterThan(Duration.ofMillis(100));
+            // from when the watchdog noticed to when it saw the recovery: its thread samples every
+            // quarter threshold, later on a loaded machine, so only "some time" is certain
+            assertThat(e.getDuration()).isPositive();
         });
     }
 

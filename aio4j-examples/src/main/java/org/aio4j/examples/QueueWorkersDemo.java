@@ -49,7 +49,7 @@ final class QueueWorkersDemo {
             Queue<String> jobs = Queue.create(3);
             List<Task<Integer>> workers = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                workers.add(createTask(worker(t, jobs, "worker " + i)));
+                workers.add(createTask(worker(t, jobs, "worker " + i), "worker " + i));
             }
             for (int j = 1; j <= 9; j++) {
                 String job = "job " + j;
