@@ -78,7 +78,7 @@ public final class BenchMain {
      * The interpreter of the uvloop peer, where Debian's python3-uvloop installs it (system
      * property aio4j.bench.uvloopPython overrides it).
      */
-    private static final String UVLOOP_PYTHON = System.getProperty("aio4j.bench.uvloopPython", "/usr/bin/python3");
+    static final String UVLOOP_PYTHON = System.getProperty("aio4j.bench.uvloopPython", "/usr/bin/python3");
 
     /** The implementations compared, in column order; aio4j first, as the reference. */
     private enum Variant {

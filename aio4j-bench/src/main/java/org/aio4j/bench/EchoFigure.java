@@ -172,7 +172,28 @@ final class EchoFigure {
 
     private Result measure(Server server, int size, int connections, Path log)
             throws IOException, InterruptedException, Unavailable {
-        Process process = startServer(server, log);
+        return measure(server, size, connections, log, List.of());
+    }
+
+    /**
+     * One aio4j server's measurement with {@code serverFlags} added to its JVM's command line (the
+     * watchdog figure measures the echo server with the watchdog on and off this way).
+     */
+    Result measureAio4j(Server server, List<String> serverFlags, int size, int connections, Path log)
+            throws IOException, InterruptedException {
+        if (!server.isAio4j()) {
+            throw new IllegalArgumentException(server + " is not an aio4j server");
+        }
+        try {
+            return measure(server, size, connections, log, serverFlags);
+        } catch (Unavailable e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private Result measure(Server server, int size, int connections, Path log, List<String> serverFlags)
+            throws IOException, InterruptedException, Unavailable {
+        Process process = startServer(server, log, serverFlags);
         try {
             int port = awaitReady(server, process, log);
             List<String> client = javaCommand(EchoLoadClient.class.getName());
@@ -201,11 +222,12 @@ final class EchoFigure {
         return v;
     }
 
-    private Process startServer(Server server, Path log) throws IOException {
+    private Process startServer(Server server, Path log, List<String> serverFlags) throws IOException {
+        String aio4j = Aio4jEchoServer.class.getName();
         List<String> command = switch (server) {
-            case AIO4J_PROTOCOL -> withArgs(javaCommand(Aio4jEchoServer.class.getName()), "--protocol");
-            case AIO4J_BUFFERED -> withArgs(javaCommand(Aio4jEchoServer.class.getName()), "--buffered");
-            case AIO4J_STREAMS -> withArgs(javaCommand(Aio4jEchoServer.class.getName()), "--streams");
+            case AIO4J_PROTOCOL -> withArgs(javaCommand(aio4j, serverFlags), "--protocol");
+            case AIO4J_BUFFERED -> withArgs(javaCommand(aio4j, serverFlags), "--buffered");
+            case AIO4J_STREAMS -> withArgs(javaCommand(aio4j, serverFlags), "--streams");
             case ASYNCIO_PROTOCOL -> pythonCommand("--protocol");
             case ASYNCIO_STREAMS -> pythonCommand("--streams");
             case UVLOOP_PROTOCOL -> pythonCommand("--uvloop", "--protocol");
@@ -260,10 +282,15 @@ final class EchoFigure {
     }
 
     private static List<String> javaCommand(String mainClass) {
+        return javaCommand(mainClass, List.of());
+    }
+
+    private static List<String> javaCommand(String mainClass, List<String> extraFlags) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(BenchMain.JVM_FLAGS);
+        command.addAll(extraFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         return command;
     }

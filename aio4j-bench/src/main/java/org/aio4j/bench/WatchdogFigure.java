@@ -22,6 +22,13 @@ import org.openjdk.jmh.runner.RunnerException;
  * watchdog cost ns/switch: ping-pong on 182 | off 179 (+1.7%) || sleep0-pair on 150 | off 149 (+0.7%) | target &lt; 3%: met
  * </pre>
  *
+ * <p>Then the echo server (aio4j-protocol, 100 B x 100 connections, see {@link EchoFigure}) runs
+ * with the watchdog on and off, alternately, for requests/s and server CPU per request:
+ *
+ * <pre>
+ * watchdog cost, echo 100B x100 conns (aio4j-protocol, req/s, server CPU us/req): on 95.0k 9.80 | off 95.6k 9.71 (req/s +0.6%, CPU/req +0.9%) | target &lt; 3%: met
+ * </pre>
+ *
  * <p>There is no peer: asyncio has no watchdog (its debug mode times every callback, and costs far
  * more). Alternating the forks (on, off, on, off) spreads the machine's drift over both sides.
  */
@@ -82,9 +89,65 @@ final class WatchdogFigure {
                     percent < TIMELINE_TARGET_PERCENT ? "met" : "MISSED"));
         }
         System.out.println(line);
+        echo(failures);
         for (String f : failures) {
             System.out.println("  " + f);
         }
+    }
+
+    /**
+     * The echo server (aio4j-protocol, 100 B messages over 100 connections: the most steps per
+     * second of the echo figure) with the watchdog on and off, alternately, twice each (once with
+     * --quick): requests/s and server CPU per request, medians of each side.
+     */
+    private void echo(List<String> failures) {
+        EchoFigure echo = new EchoFigure(plan, logDir, BenchMain.UVLOOP_PYTHON, 1);
+        List<Double> onRps = new ArrayList<>();
+        List<Double> offRps = new ArrayList<>();
+        List<Double> onCpu = new ArrayList<>();
+        List<Double> offCpu = new ArrayList<>();
+        int rounds = plan.quick() ? 1 : 2;
+        for (int round = 0; round < rounds; round++) {
+            for (boolean watchdog : new boolean[] {true, false}) {
+                String side = watchdog ? "on" : "off";
+                Path log = logDir.resolve("watchdog-echo-" + side + "-" + round + ".log");
+                System.err.printf(Locale.ROOT, "[aio4j-bench] watchdog: echo, %s, round %d ...%n", side, round + 1);
+                try {
+                    Files.deleteIfExists(log);
+                    EchoFigure.Result r = echo.measureAio4j(EchoFigure.Server.AIO4J_PROTOCOL,
+                            watchdog ? List.of() : List.of("-Daio4j.watchdog=false"), ECHO_SIZE, ECHO_CONNECTIONS, log);
+                    (watchdog ? onRps : offRps).add(r.rps());
+                    (watchdog ? onCpu : offCpu).add(r.cpuUs());
+                } catch (IOException | RuntimeException e) {
+                    failures.add("watchdog echo " + side + " failed: " + e.getMessage() + " (log: " + log + ")");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.add("watchdog echo interrupted");
+                    return;
+                }
+            }
+        }
+        if (onRps.isEmpty() || offRps.isEmpty()) {
+            System.out.println("watchdog cost, echo: n/a");
+            return;
+        }
+        double rpsOn = median(onRps);
+        double rpsOff = median(offRps);
+        double cpuOn = median(onCpu);
+        double cpuOff = median(offCpu);
+        double rpsCost = (rpsOff / rpsOn - 1) * 100; // how much faster without it
+        double cpuCost = (cpuOn / cpuOff - 1) * 100;
+        System.out.printf(Locale.ROOT, "watchdog cost, echo %dB x%d conns (aio4j-protocol, req/s, server CPU us/req):"
+                        + " on %s %.2f | off %s %.2f (req/s %+.1f%%, CPU/req %+.1f%%) | target < %.0f%%: %s%n",
+                ECHO_SIZE, ECHO_CONNECTIONS, EchoFigure.kilo(rpsOn), cpuOn, EchoFigure.kilo(rpsOff), cpuOff, rpsCost,
+                cpuCost, TARGET_PERCENT, rpsCost < TARGET_PERCENT && cpuCost < TARGET_PERCENT ? "met" : "MISSED");
+    }
+
+    private static final int ECHO_SIZE = 100;
+    private static final int ECHO_CONNECTIONS = 100;
+
+    private static double median(List<Double> xs) {
+        return Samples.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private void measure(String side, int round, List<String> flags, Map<String, List<Double>> into,
