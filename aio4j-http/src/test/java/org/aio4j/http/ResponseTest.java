@@ -68,8 +68,9 @@ class ResponseTest {
                 long read = chunks.anext().length;
                 Aio.sleep(0.5); // the consumer is busy; the server fills the buffers and blocks
                 long inFlight = server.bigWritten.get() - read;
+                // what the socket buffers hold (about 4 MB on Linux loopback), not the 64 MB body
                 assertThat(inFlight).as("bytes written by the server and not yet consumed")
-                        .isLessThan(total / 2);
+                        .isLessThan(16L << 20);
                 for (byte[] c : chunks) {
                     read += c.length;
                 }
