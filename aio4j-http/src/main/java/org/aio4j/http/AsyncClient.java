@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.aio4j.Aio;
 import org.aio4j.CancelledError;
 import org.aio4j.TimeoutError;
+import org.aio4j.lowlevel.Lowlevel;
 
 /**
  * An HTTP client for coroutines, httpx's {@code AsyncClient} on the JDK's
@@ -208,6 +209,11 @@ public final class AsyncClient implements AutoCloseable {
         if (lifecycle != Lifecycle.OPEN) {
             throw new IllegalStateException("cannot send " + request + ": the AsyncClient is " + lifecycle
                     + "; make a new one (AsyncClient.create) or send before close()");
+        }
+        if (Lowlevel.currentTask().isEmpty()) {
+            throw new IllegalStateException("cannot send " + request + " outside a coroutine: the client's calls wait"
+                    + " for the response by suspending the calling task; call them inside Aio.run(Aio.async(...))"
+                    + " or a task");
         }
     }
 

@@ -176,10 +176,14 @@ class AsyncClientTest {
     }
 
     @Test
-    void outsideACoroutineTheCallsSayWhere() {
+    void outsideACoroutineTheCallsSayWhereToCallThemAndSendNothing() {
         try (AsyncClient client = AsyncClient.create(ClientOptions.DEFAULT.withMaxConnections(2))) {
-            assertThatThrownBy(() -> client.get(server.url("/hello"))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> client.get(server.url("/hello"))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("outside a coroutine").hasMessageContaining("Aio.run(Aio.async(...))");
+            assertThatThrownBy(() -> client.stream(Request.get(server.url("/hello"))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("outside a coroutine");
         }
+        assertThat(server.requests.get()).isZero();
     }
 
     @Test

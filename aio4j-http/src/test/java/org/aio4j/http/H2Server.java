@@ -31,12 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP/2 server over TLS (ALPN "h2"), on Netty: every request is answered 200 with the body
- * "h2 says hello to PATH" in three DATA frames. The JDK's HttpServer speaks HTTP/1.1 only.
+ * "h2 says hello to PATH" in three DATA frames, except "/never", which is never answered. The
+ * JDK's HttpServer speaks HTTP/1.1 only.
  */
 final class H2Server implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
     final AtomicInteger streams = new AtomicInteger();
+    /** Streams of "/never" (left unanswered) that the client reset or closed. */
+    final AtomicInteger abandoned = new AtomicInteger();
     /** TCP connections accepted: HTTP/2 multiplexes concurrent requests over one. */
     final AtomicInteger connections = new AtomicInteger();
 
@@ -90,6 +93,9 @@ final class H2Server implements AutoCloseable {
                 end = d.isEndStream();
             }
             ReferenceCountUtil.release(msg);
+            if (end && "/never".equals(path)) {
+                return;
+            }
             if (end) {
                 streams.incrementAndGet();
                 ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
@@ -100,6 +106,13 @@ final class H2Server implements AutoCloseable {
                             i == parts.length - 1));
                 }
                 ctx.flush();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if ("/never".equals(path)) {
+                abandoned.incrementAndGet(); // the stream ended without an answer: the client reset it
             }
         }
     }

@@ -85,6 +85,27 @@ class TlsTest {
     }
 
     @Test
+    void aTimedOutHttp2RequestResetsItsStreamAndTheConnectionGoesOn() throws Exception {
+        try (H2Server h2 = new H2Server(pki)) {
+            run(() -> {
+                try (AsyncClient client = AsyncClient.create(ClientOptions.DEFAULT.withSslContext(pki.clientContext()))) {
+                    assertThat(client.get(h2.url("/before")).version()).isEqualTo(HttpClient.Version.HTTP_2);
+                    assertThatThrownBy(() -> client.send(Request.get(h2.url("/never")).withTimeout(0.3)))
+                            .isInstanceOf(org.aio4j.TimeoutError.class);
+                    Aio.timeout(5.0, () -> {
+                        while (h2.abandoned.get() == 0) {
+                            Aio.sleep(0.02);
+                        }
+                    });
+                    assertThat(client.get(h2.url("/after")).text()).isEqualTo("h2 says hello to /after");
+                }
+            });
+            assertThat(h2.abandoned.get()).isEqualTo(1);
+            assertThat(h2.connections.get()).as("the reset ended the stream, not the connection").isEqualTo(1);
+        }
+    }
+
+    @Test
     void anHttp2BodyStreamsInChunks() throws Exception {
         try (H2Server h2 = new H2Server(pki)) {
             run(() -> {
