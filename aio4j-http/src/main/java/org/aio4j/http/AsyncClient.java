@@ -10,6 +10,7 @@ import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import org.aio4j.Aio;
 import org.aio4j.CancelledError;
+import org.aio4j.EventLoop;
 import org.aio4j.TimeoutError;
 import org.aio4j.lowlevel.Lowlevel;
 
@@ -170,10 +171,11 @@ public final class AsyncClient implements AutoCloseable {
                 discard(r);
                 throw e;
             }
-            BodyStream body = new BodyStream(Aio.runningLoop());
+            EventLoop loop = Aio.runningLoop();
+            BodyStream body = new BodyStream(loop);
             r.body().subscribe(body);
             handedOut = true;
-            return Response.streaming(request, r, body, permit);
+            return Response.streaming(request, r, body, permit, loop);
         } finally {
             if (!handedOut) {
                 permit.release();

@@ -1,6 +1,7 @@
 package org.aio4j.http;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.ref.Cleaner;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import org.aio4j.Aio;
 import org.aio4j.AsyncGenerator;
 import org.aio4j.CancelledError;
+import org.aio4j.EventLoop;
 
 /**
  * An HTTP response: status, headers, HTTP version, final URL, and its body.
@@ -22,7 +24,8 @@ import org.aio4j.CancelledError;
  * {@link #chunks()}, an async generator with backpressure: the next chunk is requested from the
  * connection only when the loop asks for it. A streamed response holds its connection and its
  * permits of the client's limits until its body has been read to the end, failed, or the response
- * is closed, so use it in try-with-resources:
+ * is closed (or, as a last resort, soon after it is garbage-collected), so use it in
+ * try-with-resources:
  *
  * <pre>{@code
  * try (Response r = client.stream(Request.get(url))) {
@@ -54,6 +57,14 @@ public final class Response implements AutoCloseable {
      */
     private enum Body { BUFFERED, STREAMING, ITERATING, DRAINED, CLOSED }
 
+    /*
+     * A streamed response dropped without being read or closed would hold its connection and permits
+     * for as long as the JDK keeps the connection: a cleaner cancels its body and releases its permits
+     * (on the loop) once the response is unreachable. Its action holds the stream, the permit and the
+     * loop, never the response; after a normal end both steps are no-ops.
+     */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Request request;
     private final HttpResponse<?> jdk;
 
@@ -78,8 +89,26 @@ public final class Response implements AutoCloseable {
         return new Response(request, jdk, jdk.body() == null ? new byte[0] : jdk.body(), null, null);
     }
 
-    static Response streaming(Request request, HttpResponse<?> jdk, BodyStream stream, Limits.Permit permit) {
-        return new Response(request, jdk, null, stream, permit);
+    static Response streaming(Request request, HttpResponse<?> jdk, BodyStream stream, Limits.Permit permit,
+            EventLoop loop) {
+        Response r = new Response(request, jdk, null, stream, permit);
+        CLEANER.register(r, new Abandoned(stream, permit, loop));
+        return r;
+    }
+
+    /** The cleaner's action for a streamed response that became unreachable. Runs on the cleaner's thread. */
+    private record Abandoned(BodyStream stream, Limits.Permit permit, EventLoop loop) implements Runnable {
+        @Override
+        public void run() {
+            if (!stream.finished()) {
+                stream.cancel();
+            }
+            try {
+                loop.callSoonThreadsafe(permit::release);
+            } catch (IllegalStateException closed) {
+                // the loop is gone, and its semaphores with it
+            }
+        }
     }
 
     // ================================================================ metadata (any thread)

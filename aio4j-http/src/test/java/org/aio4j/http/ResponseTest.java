@@ -165,6 +165,23 @@ class ResponseTest {
     }
 
     @Test
+    void aStreamedResponseDroppedUnreadIsCancelledOnceCollected() {
+        run(() -> {
+            try (AsyncClient client = AsyncClient.create(ClientOptions.DEFAULT.withMaxConnectionsPerHost(1))) {
+                client.stream(Request.get(server.url("/drip?chunks=1000&ms=10"))); // never read nor closed
+                Aio.timeout(10.0, () -> {
+                    while (server.dripAborted.get() == 0) {
+                        System.gc();
+                        Aio.sleep(0.05);
+                    }
+                });
+                // and its permit came back
+                assertThat(Aio.timeout(5.0, () -> client.get(server.url("/hello")).status())).isEqualTo(200);
+            }
+        });
+    }
+
+    @Test
     void aBodyIsReadOneWayOnly() {
         run(() -> {
             try (AsyncClient client = AsyncClient.create();
