@@ -2,7 +2,8 @@ package org.aio4j.http;
 
 /**
  * A response whose status is not 2xx, raised by {@link Response#raiseForStatus()} (httpx's
- * {@code HTTPStatusError}). {@link #response()} is the response, its body read.
+ * {@code HTTPStatusError}). {@link #response()} is the response (from {@link AsyncClient#send} with
+ * its body read; from {@link AsyncClient#stream} its body may still be unread: close it).
  */
 public class HttpStatusError extends HttpError {
     private static final long serialVersionUID = 1L;
