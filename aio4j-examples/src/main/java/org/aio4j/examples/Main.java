@@ -29,6 +29,7 @@ public final class Main {
         demos.put("async-generators", AsyncGeneratorDemo::run);
         demos.put("blocking-read-timeout", ThreadsDemo::blockingReadUnderTimeout);
         demos.put("run-coroutine-threadsafe", ThreadsDemo::plainThreadSubmitsCoroutines);
+        demos.put("http-fetcher", HttpFetcherDemo::run);
         return demos;
     }
 

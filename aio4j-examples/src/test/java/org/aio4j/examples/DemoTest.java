@@ -157,7 +157,7 @@ class DemoTest {
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
                 "api-calls-with-timeout", "task-group", "queue-workers", "echo", "async-generators",
-                "blocking-read-timeout", "run-coroutine-threadsafe");
+                "blocking-read-timeout", "run-coroutine-threadsafe", "http-fetcher");
     }
 
     /** Real sockets, so real time: the order of events is checked, not their times. */
@@ -198,5 +198,28 @@ class DemoTest {
         String out = captureRealTime(ThreadsDemo::plainThreadSubmitsCoroutines);
         assertThat(out).contains("collected [order-1: shipped, order-2: shipped, order-3: shipped]")
                 .containsPattern("total: 0\\.[3-6]\\d s");
+    }
+
+    /** A real local HTTP server, so real time: the outcomes and the two totals, with wide tolerances. */
+    @Test
+    void httpFetcherHandlesEachOutcomeAndConcurrentlyTakesAboutTheLimit() {
+        String out = captureRealTime(HttpFetcherDemo::run);
+        assertThat(out).containsSubsequence(
+                "one after another:",
+                "/users: 200 {\"endpoint\": \"/users\"}",
+                "/orders: 200",
+                "/products: 200",
+                "/reviews: 200",
+                "/billing: failed with HTTP 500",
+                "/reports: timed out after 0.8 s (the exchange was cancelled)",
+                "all at once (gather):",
+                "outcomes: [ok, ok, ok, ok, error, timeout]");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("sequential: (\\d+\\.\\d+) s; concurrent: (\\d+\\.\\d+) s").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        double sequential = Double.parseDouble(m.group(1));
+        double concurrent = Double.parseDouble(m.group(2));
+        assertThat(sequential).isBetween(2.3, 6.0);   // the sum: 1.5 s of answers + the 0.8 s limit
+        assertThat(concurrent).isBetween(0.79, 2.0);  // the limit
     }
 }
