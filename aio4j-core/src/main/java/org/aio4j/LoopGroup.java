@@ -60,7 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * throws.
  *
  * <h2>Threads</h2>
- * Every method may be called from any thread. {@link #run(Coro)} and {@link #close()} block, so
+ * The loop threads are not daemon threads (as an {@code ExecutorService}'s are not): close the group,
+ * or the JVM does not exit. Every method may be called from any thread. {@link #run(Coro)} and {@link #close()} block, so
  * calling them on a loop thread (of this group or any other loop) throws
  * {@link IllegalStateException}: a loop waiting for itself would never finish.
  */

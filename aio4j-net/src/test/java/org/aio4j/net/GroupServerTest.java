@@ -144,6 +144,29 @@ class GroupServerTest {
         FdCount.assertNoLeak(fdsBefore);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GroupServer.Accept.class, names = {"SHARED_PORT", "HAND_OFF"})
+    void tlsConnectionsHandshakeAndEchoOnTheLoopThatServesThem(GroupServer.Accept accept) throws Exception {
+        Recording.LOOPS.clear();
+        int fdsBefore = FdCount.now();
+        try (LoopGroup group = LoopGroup.create(2)) {
+            GroupServer server = Net.createServer(group, Recording::new, "127.0.0.1", 0,
+                    ServerOptions.DEFAULT.withTls(TestPki.Shared.LOCALHOST.server()), accept);
+            javax.net.ssl.SSLSocketFactory tls = TestPki.Shared.CA.client().context().getSocketFactory();
+            for (int i = 0; i < 16; i++) {
+                try (Socket s = tls.createSocket("127.0.0.1", server.port())) {
+                    s.setSoTimeout(5000);
+                    assertThat(roundTrip(s, "secret " + i)).isEqualTo("secret " + i);
+                }
+            }
+            server.close();
+            server.abortClients();
+            server.waitClosed();
+            assertThat(new HashSet<>(Recording.LOOPS.values())).containsExactlyInAnyOrderElementsOf(group.loops());
+        }
+        FdCount.assertNoLeak(fdsBefore);
+    }
+
     @Test
     void autoSharesThePortWhereThePlatformHasReusePort() throws Exception {
         try (LoopGroup group = LoopGroup.create(2)) {
