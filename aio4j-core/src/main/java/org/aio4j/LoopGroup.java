@@ -75,9 +75,13 @@ public final class LoopGroup implements AutoCloseable {
      * stop that races with a submit is harmless: the submitted task is then cancelled by the
      * Runner's close.
      *
-     * Work is handed over with Aio.runCoroutineThreadsafe, which refuses a closed loop; between the
-     * state check here and the hand-off a loop may close, and the caller then gets that
-     * IllegalStateException, which is the documented refusal.
+     * Work is handed over with Aio.runCoroutineThreadsafe. A submit counts itself in its worker's
+     * inFlight around its state check and hand-off, and close() sets CLOSING, then waits for each
+     * worker's inFlight to drop to 0 before stopping its loop (both volatile, so a submit either sees
+     * CLOSING or is seen by close): every accepted submission reaches the loop's inbox before the stop.
+     * After runForever returns, cancelUntilNoneLeft runs the inbox and cancels in rounds until no task
+     * is left, then Runner.close does the rest; Runner.close alone cancels one snapshot of the tasks,
+     * and a task created from the inbox meanwhile would be destroyed pending, its finally never run.
      *
      * Key placement spreads the hash (h ^ h >>> 16, as HashMap does) before the modulo so keys whose
      * hashes differ only in high bits still spread.
@@ -97,6 +101,8 @@ public final class LoopGroup implements AutoCloseable {
         volatile Throwable failure;
         /** Whether the loop's thread has left runForever (stopped by close or by an error). */
         volatile boolean stopped;
+        /** Submits between their state check and their hand-off to the loop (see close()). */
+        final AtomicInteger inFlight = new AtomicInteger();
 
         Worker(int index, Thread thread) {
             this.index = index;
@@ -162,6 +168,8 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Rounds of cancel-and-wait at shutdown before the rest is left to Runner.close (tasks that keep starting tasks). */
+    private static final int MAX_SHUTDOWN_ROUNDS = 100;
 
     private void runWorker(Worker w) {
         Runner runner;
@@ -195,10 +203,41 @@ public final class LoopGroup implements AutoCloseable {
             }
         }
         try {
+            if (failure == null) {
+                loop.runUntilComplete(Aio.async("loop-group-shutdown", LoopGroup::cancelUntilNoneLeft));
+            }
             runner.close();
         } catch (Throwable t) {
             if (failure == null) {
                 w.failure = t;
+            }
+        }
+    }
+
+    /**
+     * Cancels the loop's tasks and waits for them, again and again while cancelled tasks (their
+     * finally blocks) or hand-overs that reached the loop before it stopped start new ones: Runner.close
+     * cancels only the tasks it sees once, and a task started after that would be destroyed pending,
+     * its finally blocks never run. Failures other than the cancellation go to the exception handler.
+     */
+    private static void cancelUntilNoneLeft() {
+        Task<?> me = Aio.currentTask();
+        EventLoop loop = Aio.runningLoop();
+        for (int round = 0; round < MAX_SHUTDOWN_ROUNDS; round++) {
+            List<Task<?>> pending = new ArrayList<>(Aio.allTasks());
+            pending.remove(me);
+            if (pending.isEmpty()) {
+                return;
+            }
+            for (Task<?> t : pending) {
+                t.cancel();
+            }
+            Aio.await(Aio.gather(true, pending));
+            for (Task<?> t : pending) {
+                if (!t.cancelled() && t.exception() != null) {
+                    loop.callExceptionHandler(new ExceptionContext("unhandled exception during LoopGroup shutdown",
+                            t.exception(), t, null, t.getName()));
+                }
             }
         }
     }
@@ -265,7 +304,7 @@ public final class LoopGroup implements AutoCloseable {
         for (int tries = 0; tries < n; tries++) {
             Worker w = workers.get(Math.floorMod(next.getAndIncrement(), n));
             if (!w.stopped) {
-                return Aio.runCoroutineThreadsafe(coro, w.loop);
+                return handOver(w, coro);
             }
         }
         throw new IllegalStateException("every loop of " + this + " has stopped after an error (see failure(i));"
@@ -298,7 +337,18 @@ public final class LoopGroup implements AutoCloseable {
                     + (f == null ? "" : " after an uncaught " + f) + " and takes no new work; place the work on"
                     + " another loop (submit(coro) skips stopped loops) or close the group and make a new one", f);
         }
-        return Aio.runCoroutineThreadsafe(coro, w.loop);
+        return handOver(w, coro);
+    }
+
+    /** Hands {@code coro} to {@code w}'s loop unless close() has begun (the check and hand-off are one step for close). */
+    private <T> CompletableFuture<T> handOver(Worker w, Coro<T> coro) {
+        w.inFlight.incrementAndGet();
+        try {
+            checkRunning("submit");
+            return Aio.runCoroutineThreadsafe(coro, w.loop);
+        } finally {
+            w.inFlight.decrementAndGet();
+        }
     }
 
     /**
@@ -348,6 +398,9 @@ public final class LoopGroup implements AutoCloseable {
             }
         }
         for (Worker w : workers) {
+            while (w.inFlight.get() > 0) {
+                Thread.onSpinWait(); // a submit that passed its state check is handing over: a few microseconds
+            }
             EventLoop loop = w.loop;
             if (loop != null) {
                 loop.stop();

@@ -42,7 +42,9 @@ final class EchoGroupFigure {
      * 2-loop server can have at most 2 - (client's cores) of them, so 1.6x the 1-loop server's
      * throughput needs 1.6 x (the 1-loop server's cores) of them at equal cost per request. If
      * either fails, the run cannot tell whether the group scales: "not decidable on this machine",
-     * with the figures, rather than MISSED.
+     * with the figures, rather than MISSED. Other processes on the machine (other builds) or the
+     * hypervisor taking >= 0.15 cores during either run make the pair "not decidable in this run"
+     * (the client reports the machine's busy CPU from /proc/stat minus the server's and its own).
      */
 
     enum Server {
@@ -63,9 +65,12 @@ final class EchoGroupFigure {
     static final double TARGET = 1.6;
     /** Client CPU (cores) at which its one selector thread counts as saturated. */
     static final double CLIENT_SATURATED = 0.85;
+    /** CPU (cores) taken by other processes or the hypervisor above which a pair of runs is not comparable. */
+    static final double OTHERS_LIMIT = 0.15;
     private static final int EXIT_UNAVAILABLE = 3;
 
-    record Result(double rps, double userUs, double sysUs, double clientCores) {
+    /** One server's medians; {@code otherCores}: CPU that neither server nor client used (other processes), {@code stealCores}: hypervisor steal. */
+    record Result(double rps, double userUs, double sysUs, double clientCores, double otherCores, double stealCores) {
         double cpuUs() {
             return userUs + sysUs;
         }
@@ -168,7 +173,7 @@ final class EchoGroupFigure {
                 throw new IOException("the server exited during the measurement (status " + process.exitValue() + ")");
             }
             return new Result(EchoFigure.get(r, "rps"), EchoFigure.get(r, "user-us"), EchoFigure.get(r, "sys-us"),
-                    EchoFigure.get(r, "client-cpu"));
+                    EchoFigure.get(r, "client-cpu"), r.getOrDefault("others-cpu", 0.0), r.getOrDefault("steal-cpu", 0.0));
         } finally {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -212,6 +217,10 @@ final class EchoGroupFigure {
             System.out.println("  target " + two.label + " >= " + BenchMain.ratio(TARGET) + " aio4j-1loop: "
                     + verdict(one, results.get(two)));
         }
+        StringBuilder others = new StringBuilder("#   other processes / hypervisor steal (cores) during each run:");
+        results.forEach((server, r) -> others.append(' ').append(server.label).append(' ')
+                .append(BenchMain.number(r.otherCores())).append('/').append(BenchMain.number(r.stealCores())));
+        System.out.println(others);
         Result n1 = results.get(Server.NETTY_1);
         Result n2 = results.get(Server.NETTY_2);
         if (n1 != null && n2 != null) {
@@ -229,6 +238,12 @@ final class EchoGroupFigure {
         double left = Runtime.getRuntime().availableProcessors() - two.clientCores();
         double needed = TARGET * one.serverCores();
         String measured = BenchMain.ratio(ratio);
+        double disturbed = Math.max(one.otherCores() + one.stealCores(), two.otherCores() + two.stealCores());
+        if (disturbed >= OTHERS_LIMIT) {
+            return String.format(Locale.ROOT, "%s, not decidable in this run: other processes (or the hypervisor) took up"
+                    + " to %s cores during the two runs (>= %s); rerun on a quiet machine", measured,
+                    BenchMain.number(disturbed), BenchMain.number(OTHERS_LIMIT));
+        }
         if (two.clientCores() >= CLIENT_SATURATED) {
             return String.format(Locale.ROOT, "%s, not decidable on this machine: the load client's one selector thread"
                     + " used %s cores (saturated, >= %s)", measured, BenchMain.number(two.clientCores()),
