@@ -43,7 +43,7 @@ class LoopGroupStressTest {
             List<Thread> submitters = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
                 int id = t;
-                submitters.add(Thread.ofPlatform().start(() -> {
+                submitters.add(Thread.ofPlatform().daemon().start(() -> {
                     running.countDown();
                     int i = 0;
                     while (!stop.get()) {
@@ -64,10 +64,13 @@ class LoopGroupStressTest {
                     }
                 }));
             }
-            assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(5);
-            group.close();
-            stop.set(true);
+            try {
+                assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+                Thread.sleep(5);
+                group.close();
+            } finally {
+                stop.set(true); // whatever failed, the submitters end (and are daemons: they cannot hold the JVM)
+            }
             for (Thread t : submitters) {
                 t.join();
             }
