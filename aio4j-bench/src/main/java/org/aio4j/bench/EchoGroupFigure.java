@@ -61,6 +61,15 @@ final class EchoGroupFigure {
     static final int SIZE = 100;
     static final int CONNECTIONS = 100;
     static final int[] WORK_US = {0, 10, 50, 100};
+
+    /** The work levels to run: all, or those of {@code -Daio4j.bench.echoGroupWork=50,100} (a rerun in a quiet moment). */
+    static int[] workLevels() {
+        String only = System.getProperty("aio4j.bench.echoGroupWork");
+        if (only == null || only.isBlank()) {
+            return WORK_US;
+        }
+        return java.util.Arrays.stream(only.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
     static final int RUNS = 3;
     static final double TARGET = 1.6;
     /** Client CPU (cores) at which its one selector thread counts as saturated. */
@@ -114,7 +123,7 @@ final class EchoGroupFigure {
                 BenchMain.number(warmupSeconds()), RUNS, BenchMain.number(windowSeconds()), EchoFigure.nettyVersion(),
                 python, EchoLoadClient.class.getSimpleName(), Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.flush();
-        for (int work : WORK_US) {
+        for (int work : workLevels()) {
             long iterations = CpuWork.calibrate(work);
             System.out.printf(Locale.ROOT, "# echo-group: work %d us = %d iterations of CpuWork for every Java server"
                     + " (calibrated here); uvloop calibrates its own loop%n", work, iterations);
