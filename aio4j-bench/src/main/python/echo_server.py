@@ -2,14 +2,16 @@
 """asyncio and uvloop echo servers of the aio4j echo figure (BenchMain, EchoFigure.java).
 
 Usage: python3 echo_server.py [--uvloop] [--streams | --protocol] [--host H] [--port P]
-                              [--cert cert.pem --key key.pem]
+                              [--cert cert.pem --key key.pem] [--work-us W]
 
 --protocol (default): an asyncio.Protocol whose data_received writes the data back with
 transport.write(data). --streams: asyncio.start_server with a handler that reads up to 64 KiB,
 writes it and awaits drain(), until EOF. --uvloop runs on uvloop's event loop instead of asyncio's
 default one. --cert and --key serve TLS (the tls-echo figure, TlsEchoFigure.java): an
 ssl.SSLContext(PROTOCOL_TLS_SERVER) with that chain, passed as ssl= to the server. Host 127.0.0.1 and port 8888 by default; port 0 picks a free one. Prints
-"READY <port>" once listening and serves until killed (SIGTERM or SIGINT).
+"READY <port>" once listening and serves until killed (SIGTERM or SIGINT). --work-us W adds W
+microseconds of CPU work per received chunk before the echo (the echo-group figure): a counted
+loop calibrated at startup to take W us, as the Java servers' CpuWork.
 
 Exit status 3 when --uvloop is given and uvloop cannot be imported (install python3-uvloop),
 2 for bad arguments.
@@ -22,6 +24,29 @@ import ssl
 import sys
 
 READ_SIZE = 64 * 1024  # the same read size as aio4j's streams echo server
+WORK_ITERATIONS = 0     # --work-us, calibrated by calibrate()
+
+
+def spin(n):
+    x = 1
+    for _ in range(n):
+        x = (x * 1103515245 + 12345) & 0xFFFFFFFF
+    return x
+
+
+def calibrate(micros):
+    """The iteration count of spin() that takes `micros` us on an idle core (0 for no work)."""
+    import time
+    if micros <= 0:
+        return 0
+    best = None
+    for _ in range(5):
+        n = 20000
+        start = time.perf_counter_ns()
+        spin(n)
+        per = (time.perf_counter_ns() - start) / n
+        best = per if best is None else min(best, per)
+    return max(1, round(micros * 1000 / best))
 
 
 class EchoProtocol(asyncio.Protocol):
@@ -29,6 +54,8 @@ class EchoProtocol(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data):
+        if WORK_ITERATIONS:
+            spin(WORK_ITERATIONS)
         self.transport.write(data)
 
 
@@ -38,6 +65,8 @@ async def echo_streams(reader, writer):
             data = await reader.read(READ_SIZE)
             if not data:
                 break
+            if WORK_ITERATIONS:
+                spin(WORK_ITERATIONS)
             writer.write(data)
             await writer.drain()
     except ConnectionError:
@@ -74,7 +103,10 @@ def main():
     parser.add_argument("--port", type=int, default=8888)
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--work-us", type=float, default=0)
     args = parser.parse_args()
+    global WORK_ITERATIONS
+    WORK_ITERATIONS = calibrate(args.work_us)
     if args.uvloop:
         try:
             import uvloop

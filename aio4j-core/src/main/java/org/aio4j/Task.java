@@ -292,8 +292,9 @@ public final class Task<T> extends Future<T> {
     <R> R awaitFuture(Future<R> f) {
         if (f.loop != loop) {
             throw new IllegalStateException("Task '" + getName() + "' got " + f + " attached to a different"
-                    + " loop: a future can only be awaited by tasks of the loop that created it; use"
-                    + " EventLoop.callSoonThreadsafe or a CompletableFuture to cross loops");
+                    + " loop: a future can only be awaited by tasks of the loop that created it; to use"
+                    + " another loop's result, run the work there with Aio.runCoroutineThreadsafe(coro, thatLoop)"
+                    + " (or LoopGroup.submitTo) and await the CompletableFuture it returns");
         }
         if (f == this) {
             throw new IllegalStateException("Task '" + getName() + "' cannot await itself");

@@ -36,8 +36,9 @@ import org.aio4j.Aio;
  * async generator (see {@link AsyncGenFigure}: several aio4j consumers and peers, so several lines),
  * and 10 {@code tls-echo}, TLS echo servers against asyncio's and uvloop's with {@code ssl=} (see
  * {@link TlsEchoFigure}; it runs only when named), 11 {@code subprocess}, microseconds per child
- * process (see {@link SubprocessFigure}), and 12 {@code watchdog}, what the always-on watchdog
- * costs (see {@link WatchdogFigure}).
+ * process (see {@link SubprocessFigure}), 12 {@code watchdog}, what the always-on watchdog
+ * costs (see {@link WatchdogFigure}), and 13 {@code echo-group}, the echo server on one loop
+ * against a two-loop {@code LoopGroup} (see {@link EchoGroupFigure}; it runs only when named).
  * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
@@ -165,7 +166,7 @@ public final class BenchMain {
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
                 + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
-                + " (default: all but echo and tls-echo, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min)";
+                + " (default: all but echo, tls-echo and echo-group, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min; echo-group ~9 min, --quick ~2 min)";
     }
 
     // ================================================================ the harness
@@ -187,6 +188,10 @@ public final class BenchMain {
             }
             if (figure == Figure.TLS_ECHO) {
                 new TlsEchoFigure(plan, logDir, UVLOOP_PYTHON).run();
+                continue;
+            }
+            if (figure == Figure.ECHO_GROUP) {
+                new EchoGroupFigure(plan, logDir, UVLOOP_PYTHON).run();
                 continue;
             }
             if (figure == Figure.WATCHDOG) {
@@ -460,7 +465,7 @@ public final class BenchMain {
                 case QUEUE -> KotlinPeers.queue(plan);
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+                case ECHO, TLS_ECHO, ECHO_GROUP -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
@@ -471,7 +476,7 @@ public final class BenchMain {
                 case QUEUE -> VirtualThreadPeers.queue(plan);
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+                case ECHO, TLS_ECHO, ECHO_GROUP -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
@@ -509,7 +514,7 @@ public final class BenchMain {
                         () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
-            case ECHO, TLS_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+            case ECHO, TLS_ECHO, ECHO_GROUP -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
             case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled by the caller");
         };
     }

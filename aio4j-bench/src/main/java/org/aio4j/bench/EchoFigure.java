@@ -164,7 +164,7 @@ final class EchoFigure {
     }
 
     /** A server that cannot run on this machine or build; not a failure. */
-    private static final class Unavailable extends Exception {
+    static final class Unavailable extends Exception {
         Unavailable(String why) {
             super(why);
         }
@@ -195,7 +195,7 @@ final class EchoFigure {
             throws IOException, InterruptedException, Unavailable {
         Process process = startServer(server, log, serverFlags);
         try {
-            int port = awaitReady(server, process, log);
+            int port = awaitReady(process, log);
             List<String> client = javaCommand(EchoLoadClient.class.getName());
             client.addAll(List.of("--port", String.valueOf(port), "--connections", String.valueOf(connections),
                     "--size", String.valueOf(size), "--depth", String.valueOf(depth),
@@ -214,7 +214,7 @@ final class EchoFigure {
         }
     }
 
-    private static double get(Map<String, Double> results, String key) throws IOException {
+    static double get(Map<String, Double> results, String key) throws IOException {
         Double v = results.get(key);
         if (v == null) {
             throw new IOException("the load client printed no RESULT " + key);
@@ -243,7 +243,7 @@ final class EchoFigure {
     }
 
     /** Waits for the server's {@code READY <port>} line; returns the port. */
-    private static int awaitReady(Server server, Process process, Path log)
+    static int awaitReady(Process process, Path log)
             throws IOException, InterruptedException, Unavailable {
         process.getOutputStream().close();
         CompletableFuture<String> ready = new CompletableFuture<>();
@@ -281,11 +281,11 @@ final class EchoFigure {
         return Integer.parseInt(line.substring("READY ".length()).trim());
     }
 
-    private static List<String> javaCommand(String mainClass) {
+    static List<String> javaCommand(String mainClass) {
         return javaCommand(mainClass, List.of());
     }
 
-    private static List<String> javaCommand(String mainClass, List<String> extraFlags) {
+    static List<String> javaCommand(String mainClass, List<String> extraFlags) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -377,11 +377,11 @@ final class EchoFigure {
         return "  targets " + server.label + ": " + String.join(" | ", checks);
     }
 
-    private static String metOrMissed(boolean met) {
+    static String metOrMissed(boolean met) {
         return met ? "met" : "MISSED";
     }
 
-    private static String sizeLabel(int size) {
+    static String sizeLabel(int size) {
         return size % 1024 == 0 ? size / 1024 + "KiB" : size + "B";
     }
 
@@ -393,11 +393,11 @@ final class EchoFigure {
         return rps >= 1e3 ? BenchMain.number(rps / 1e3) + "k" : BenchMain.number(rps);
     }
 
-    private static String micros(double us) {
+    static String micros(double us) {
         return String.format(Locale.ROOT, us >= 10 ? "%.1f" : "%.2f", us);
     }
 
-    private static String nettyVersion() {
+    static String nettyVersion() {
         try {
             return io.netty.util.Version.identify().getOrDefault("netty-transport",
                     io.netty.util.Version.identify().values().iterator().next()).artifactVersion();

@@ -9,7 +9,7 @@ import java.util.Locale;
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
  * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
  * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
- * Figures 8 (echo), 9 (asyncgen), 10 (tls-echo), 11 (subprocess) and 12 (watchdog) have lines of
+ * Figures 8 (echo), 9 (asyncgen), 10 (tls-echo), 11 (subprocess), 12 (watchdog) and 13 (echo-group) have lines of
  * their own and are measured by their own classes.
  */
 enum Figure {
@@ -48,7 +48,10 @@ enum Figure {
             new Metric("subprocess", "subprocess %s processes", "us/process")),
     /** What the always-on watchdog costs the loop (on against -Daio4j.watchdog=false); {@link WatchdogFigure}. */
     WATCHDOG("watchdog", null, 0,
-            new Metric("watchdog", "watchdog cost", "ns/switch"));
+            new Metric("watchdog", "watchdog cost", "ns/switch")),
+    /** Echo on one loop against a two-loop LoopGroup (and Netty 1/2 threads, uvloop); {@link EchoGroupFigure}, run only when named. */
+    ECHO_GROUP("echo-group", null, 0,
+            new Metric("echo-group", "echo-group", "req/s"));
 
     /**
      * One printed line of a figure.
@@ -127,10 +130,10 @@ enum Figure {
 
     /** Whether a run without figure arguments includes this figure (not echo: it takes ~20 min). */
     boolean inDefaultRun() {
-        return this != ECHO && this != TLS_ECHO;
+        return this != ECHO && this != TLS_ECHO && this != ECHO_GROUP;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-12). */
+    /** The figure named by {@code arg}: its id or its number (1-13). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

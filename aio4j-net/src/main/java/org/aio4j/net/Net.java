@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import org.aio4j.Aio;
 import org.aio4j.EventLoop;
 import org.aio4j.Future;
+import org.aio4j.LoopGroup;
 import org.aio4j.lowlevel.Lowlevel;
 
 /**
@@ -342,6 +343,20 @@ public final class Net {
         Objects.requireNonNull(options, "options");
         EventLoop loop = loopOf("createServer");
         checkPort(port, true);
+        List<ServerSocketChannel> listeners = listen(host, port, options);
+        Server server = new Server(loop, listeners, withTls(loop, protocolFactory, options.tls()), options.backlog(), null);
+        if (options.startServing()) {
+            server.startServing();
+        }
+        return server;
+    }
+
+    /**
+     * The listening sockets of {@link #createServer} (bound, non-blocking, not yet registered with
+     * any loop): one dual-stack socket for a null or empty host, else one per address {@code host}
+     * resolves to, all on the same port. In a coroutine (a name resolves on the default executor).
+     */
+    static List<ServerSocketChannel> listen(String host, int port, ServerOptions options) throws IOException {
         List<InetSocketAddress> addresses;
         if (host == null || host.isEmpty()) {
             addresses = List.of(new InetSocketAddress(wildcard(), port));
@@ -377,11 +392,39 @@ public final class Net {
             listeners.forEach(Net::closeQuietly);
             throw t;
         }
-        Server server = new Server(loop, listeners, withTls(loop, protocolFactory, options.tls()), options.backlog(), null);
-        if (options.startServing()) {
-            server.startServing();
-        }
-        return server;
+        return listeners;
+    }
+
+    /**
+     * {@link #createServer(LoopGroup, Supplier, String, int, ServerOptions, GroupServer.Accept)} with
+     * {@link ServerOptions#DEFAULT} and {@link GroupServer.Accept#AUTO}.
+     */
+    public static GroupServer createServer(LoopGroup group, Supplier<? extends BaseProtocol> protocolFactory,
+                                           String host, int port) throws IOException {
+        return createServer(group, protocolFactory, host, port, ServerOptions.DEFAULT, GroupServer.Accept.AUTO);
+    }
+
+    /**
+     * Listens on {@code host:port} with every loop of {@code group}: each accepted connection is
+     * served on one loop of the group (its protocol made there and every callback run there), as
+     * {@link #createServer(Supplier, String, int, ServerOptions)} serves on one loop. With
+     * {@link GroupServer.Accept#SHARED_PORT} every loop has its own listening socket on the port
+     * ({@code SO_REUSEPORT}) and the kernel spreads the connections; with
+     * {@link GroupServer.Accept#HAND_OFF} loop 0 accepts and hands the connections to the loops round
+     * robin; {@link GroupServer.Accept#AUTO} takes the first where the platform has
+     * {@code SO_REUSEPORT}. {@code protocolFactory} is called on every loop's thread, so it must be
+     * thread-safe ({@code Echo::new} is). Callable inside a coroutine (of any loop; it waits) or from
+     * a thread that runs no loop (it blocks); see {@link GroupServer}.
+     *
+     * @throws BindException                 if an address is in use (no socket is left open)
+     * @throws UnsupportedOperationException for {@code SHARED_PORT} where {@code SO_REUSEPORT} is missing
+     * @throws IllegalStateException         if the group is closed, or from a loop thread outside a coroutine
+     */
+    public static GroupServer createServer(LoopGroup group, Supplier<? extends BaseProtocol> protocolFactory,
+                                           String host, int port, ServerOptions options, GroupServer.Accept accept)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        return GroupServer.start(group, loop -> protocolFactory, host, port, options, accept);
     }
 
     /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with {@link ServerOptions#DEFAULT}. */
@@ -426,7 +469,7 @@ public final class Net {
     }
 
     /** The server's factory, or one that puts a TLS layer under each protocol it makes. */
-    private static Supplier<? extends BaseProtocol> withTls(EventLoop loop, Supplier<? extends BaseProtocol> factory,
+    static Supplier<? extends BaseProtocol> withTls(EventLoop loop, Supplier<? extends BaseProtocol> factory,
                                                             TlsOptions tls) {
         if (tls == null) {
             return factory;

@@ -57,6 +57,12 @@ public final class Server implements AutoCloseable {
      * successful or empty accept resets the count) take the same pause as exhaustion, reported once
      * per server so a persistent condition does not flood the log.
      *
+     * Group hand-off (GroupServer.Accept.HAND_OFF): an acceptor Server has a Dispatcher that sends
+     * what it accepts to other loops' Servers through offer(), a queue under its own monitor (the
+     * only state here touched by other threads) drained on the receiving loop's thread, where the
+     * channel is registered with that loop's selector. close() refuses later offers and closes what
+     * is queued, so a handed-over channel is either served or closed, never left between loops.
+     *
      * waitClosed() completes only on a later loop iteration than the close of the last socket:
      * the selector releases a closed channel's descriptor in its next select, which runs before that
      * iteration's callbacks (V3), so the port can be bound again when waitClosed() returns.
@@ -88,6 +94,12 @@ public final class Server implements AutoCloseable {
     /** Whether the descriptors of the closed listeners were released (see the implementation note). */
     private boolean released;
     private boolean wakeScheduled;
+    /** Where accepted connections go instead of this loop (a group's hand-off acceptor), or null. */
+    Dispatcher dispatcher;
+
+    // any thread (guarded by handedOff's monitor): connections another loop's acceptor handed over
+    private final java.util.ArrayDeque<SocketChannel> handedOff = new java.util.ArrayDeque<>();
+    private boolean handOffClosed;
 
     Server(EventLoop loop, List<ServerSocketChannel> listeners, Supplier<? extends BaseProtocol> factory,
            int backlog, UnixPaths.Bound unixPath) {
@@ -106,6 +118,12 @@ public final class Server implements AutoCloseable {
             }
         }
         this.addresses = List.copyOf(names);
+    }
+
+    /** Where a group's acceptor sends what it accepted (loop thread of the acceptor). */
+    @FunctionalInterface
+    interface Dispatcher {
+        void dispatch(Server acceptor, SocketChannel accepted);
     }
 
     /** How a listener accepts; {@link ServerSocketChannel#accept} but for fault-injection tests. */
@@ -193,6 +211,13 @@ public final class Server implements AutoCloseable {
         if (unixPath != null) {
             unixPath.unlinkIfOurs();
         }
+        List<SocketChannel> dropped;
+        synchronized (handedOff) {
+            handOffClosed = true;
+            dropped = List.copyOf(handedOff);
+            handedOff.clear();
+        }
+        dropped.forEach(Server::closeQuietly); // handed over but not yet served: closed like a listen queue
         if (servingForever != null && !servingForever.done()) {
             servingForever.cancel();
         }
@@ -292,11 +317,54 @@ public final class Server implements AutoCloseable {
             if (c == null) {
                 return;
             }
+            if (dispatcher != null) {
+                dispatcher.dispatch(this, c);
+            } else {
+                accepted(c);
+            }
+        }
+    }
+
+    /**
+     * Takes a connection accepted on another loop's thread (a group's hand-off acceptor), to be
+     * served on this server's loop; any thread. The channel is registered with this loop's selector
+     * by this loop's thread. Returns false (and leaves the channel to the caller) once this server
+     * is closed.
+     */
+    boolean offer(SocketChannel c) {
+        boolean first;
+        synchronized (handedOff) {
+            if (handOffClosed) {
+                return false;
+            }
+            first = handedOff.isEmpty();
+            handedOff.add(c);
+        }
+        if (first) {
+            try {
+                loop.callSoonThreadsafe(this::takeHandedOff);
+            } catch (IllegalStateException closedLoop) {
+                // the loop is closing: close() (run by its shutdown) closes what is queued
+            }
+        }
+        return true;
+    }
+
+    private void takeHandedOff() {
+        while (true) {
+            SocketChannel c;
+            synchronized (handedOff) {
+                c = handedOff.poll();
+            }
+            if (c == null) {
+                return;
+            }
             accepted(c);
         }
     }
 
-    private void accepted(SocketChannel c) {
+    /** Serves {@code c}, accepted by this server's own listener or handed over (loop thread). */
+    void accepted(SocketChannel c) {
         BaseProtocol p;
         try {
             c.configureBlocking(false);

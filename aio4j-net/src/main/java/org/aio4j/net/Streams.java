@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.aio4j.EventLoop;
+import org.aio4j.LoopGroup;
 import org.aio4j.lowlevel.Lowlevel;
 
 /**
@@ -133,6 +134,35 @@ public final class Streams {
     public static Server startServer(ClientConnected handler, String host, int port, TlsOptions tls) throws IOException {
         Objects.requireNonNull(tls, "tls");
         return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT.withTls(tls));
+    }
+
+    /**
+     * {@link #startServer(LoopGroup, ClientConnected, String, int, int, ServerOptions, GroupServer.Accept)} with
+     * the default limit and options and {@link GroupServer.Accept#AUTO}.
+     */
+    public static GroupServer startServer(LoopGroup group, ClientConnected handler, String host, int port)
+            throws IOException {
+        return startServer(group, handler, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT,
+                GroupServer.Accept.AUTO);
+    }
+
+    /**
+     * Listens on {@code host:port} with every loop of {@code group} (as
+     * {@link Net#createServer(LoopGroup, java.util.function.Supplier, String, int, ServerOptions, GroupServer.Accept)})
+     * and runs {@code handler} as a new task, on the loop that serves the connection, for each one:
+     * a handler and its reader and writer never leave their loop. {@code handler} is called on
+     * every loop's thread, so what it shares must be thread-safe. Callable inside a coroutine (of any
+     * loop) or from a thread that runs no loop (it blocks until every loop listens).
+     *
+     * @throws IllegalArgumentException if {@code limit <= 0}, or for a port outside 0..65535
+     * @throws java.net.BindException   if the address is in use
+     */
+    public static GroupServer startServer(LoopGroup group, ClientConnected handler, String host, int port, int limit,
+                                          ServerOptions options, GroupServer.Accept accept) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        StreamReader.checkLimit(limit);
+        return GroupServer.start(group, loop -> () -> new StreamReaderProtocol(loop, new StreamReader(limit), handler),
+                host, port, options, accept);
     }
 
     /** {@link #startUnixServer(ClientConnected, Path, int, ServerOptions)} with the default limit and options. */

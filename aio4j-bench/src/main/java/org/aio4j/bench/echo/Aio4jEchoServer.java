@@ -3,6 +3,8 @@ package org.aio4j.bench.echo;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.aio4j.Aio;
+import org.aio4j.LoopGroup;
+import org.aio4j.net.GroupServer;
 import org.aio4j.net.BufferedProtocol;
 import org.aio4j.net.Net;
 import org.aio4j.net.Protocol;
@@ -14,7 +16,7 @@ import org.aio4j.net.Transport;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp aio4j-bench.jar org.aio4j.bench.echo.Aio4jEchoServer
- *     [--protocol | --buffered | --streams] [--host H] [--port P]
+ *     [--protocol | --buffered | --streams] [--host H] [--port P] [--loops N [--hand-off]] [--work-us W | --work-iterations K]
  * </pre>
  *
  * <p>{@code --protocol} (the default) serves with a {@link Protocol} whose {@code dataReceived}
@@ -22,7 +24,12 @@ import org.aio4j.net.Transport;
  * {@link BufferedProtocol} reading into a direct buffer and writing it back (no copy in user space);
  * {@code --streams} serves with
  * the streams layer (a task per connection that reads up to 64 KiB, writes it and drains). The host
- * defaults to 127.0.0.1 and the port to 8888; port 0 picks a free one. Once listening it prints
+ * defaults to 127.0.0.1 and the port to 8888; port 0 picks a free one. {@code --loops N} serves
+ * with a {@link LoopGroup} of N loops and a {@link GroupServer} (one {@code SO_REUSEPORT} listener
+ * per loop; {@code --hand-off}: loop 0 accepts and hands connections to the loops); without it, one
+ * loop and a plain {@link Server}. {@code --work-us W} adds W microseconds of CPU work per received
+ * chunk before the echo ({@link CpuWork}; 0 by default); {@code --work-iterations K} gives its
+ * iteration count instead (as calibrated by the figure). Once listening it prints
  * {@code READY <port>} on stdout and serves until the process is killed.
  *
  * <p>Exit status 2 for bad arguments, 1 when the server cannot start.
@@ -41,33 +48,41 @@ public final class Aio4jEchoServer {
 
         @Override
         public void dataReceived(byte[] data) {
+            WORK.run();
             transport.write(data);
         }
     }
+
+    /** The CPU work per chunk ({@code --work-us}); set once in main before the server starts. */
+    private static CpuWork WORK = CpuWork.of(0);
 
     /**
      * Echoes through one direct buffer shared by every connection of the loop ({@code --buffered}):
      * the transport reads into it and writes it straight back, so no byte is copied in user space
      * unless the socket does not take the whole reply (then the transport copies the remainder).
-     * Sharing is safe because {@code write} sends or copies the bytes before it returns.
+     * Sharing is safe because {@code write} sends or copies the bytes before it returns; the buffer
+     * is per loop thread (a thread-local read once per connection), as a group's loops run at once.
      */
     private static final class BufferedEcho implements BufferedProtocol {
-        private static final ByteBuffer SHARED = ByteBuffer.allocateDirect(64 * 1024);
+        private static final ThreadLocal<ByteBuffer> SHARED = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024));
         private Transport transport;
+        private ByteBuffer shared;
 
         @Override
         public void connectionMade(Transport transport) {
             this.transport = transport;
+            this.shared = SHARED.get();
         }
 
         @Override
         public ByteBuffer getBuffer(int sizeHint) {
-            return SHARED.clear();
+            return shared.clear();
         }
 
         @Override
         public void bufferUpdated(int nbytes) {
-            transport.write(SHARED.flip());
+            WORK.run();
+            transport.write(shared.flip());
         }
     }
 
@@ -76,6 +91,10 @@ public final class Aio4jEchoServer {
         boolean buffered = false;
         String host = "127.0.0.1";
         int port = 8888;
+        int loops = 0;
+        boolean handOff = false;
+        double workUs = 0;
+        long workIterations = -1;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -84,18 +103,28 @@ public final class Aio4jEchoServer {
                     case "--streams" -> streams = true;
                     case "--host" -> host = args[++i];
                     case "--port" -> port = Integer.parseInt(args[++i]);
+                    case "--loops" -> loops = Integer.parseInt(args[++i]);
+                    case "--hand-off" -> handOff = true;
+                    case "--work-us" -> workUs = Double.parseDouble(args[++i]);
+                    case "--work-iterations" -> workIterations = Long.parseLong(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
         } catch (RuntimeException e) {
             System.err.println("aio4j echo server: " + e.getMessage()
-                    + "; usage: Aio4jEchoServer [--protocol | --buffered | --streams] [--host H] [--port P]");
+                    + "; usage: Aio4jEchoServer [--protocol | --buffered | --streams] [--host H] [--port P]"
+                    + " [--loops N [--hand-off]] [--work-us W]");
             System.exit(2);
         }
         String bindHost = host;
         int bindPort = port;
         boolean useStreams = streams;
         boolean useBuffered = buffered;
+        WORK = workIterations >= 0 ? CpuWork.ofIterations(workIterations) : CpuWork.of(workUs);
+        if (loops > 0) {
+            serveWithGroup(loops, handOff, useStreams, useBuffered, host, port);
+            return;
+        }
         try {
             Aio.run(Aio.async(() -> {
                 Server server = useStreams
@@ -109,6 +138,23 @@ public final class Aio4jEchoServer {
             }));
         } catch (Exception e) { // Aio.run passes the body's checked exceptions through unwrapped
             System.err.println("aio4j echo server: cannot serve on " + host + ":" + port + ": " + e);
+            System.exit(1);
+        }
+    }
+
+    /** {@code --loops N}: a group of N loops and a server on every loop; serves until killed. */
+    private static void serveWithGroup(int loops, boolean handOff, boolean streams, boolean buffered, String host, int port) {
+        GroupServer.Accept accept = handOff ? GroupServer.Accept.HAND_OFF : GroupServer.Accept.AUTO;
+        try (LoopGroup group = LoopGroup.create(loops)) {
+            GroupServer server = streams
+                    ? StreamsEchoServer.start(group, host, port, accept)
+                    : Net.createServer(group, buffered ? BufferedEcho::new : EchoProtocol::new, host, port,
+                            org.aio4j.net.ServerOptions.DEFAULT, accept);
+            System.out.println("READY " + server.port());
+            System.out.flush();
+            server.waitClosed();
+        } catch (Exception e) {
+            System.err.println("aio4j echo server: cannot serve on " + host + ":" + port + " with " + loops + " loops: " + e);
             System.exit(1);
         }
     }

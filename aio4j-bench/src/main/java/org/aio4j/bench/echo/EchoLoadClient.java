@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code RESULT sys-us <value> us/req} (the server's user and system CPU per request, from
  * {@code /proc/<pid>/stat}, whole process, all threads; only with {@code --server-pid}), and
  * {@code RESULT client-cpu <value> cores} (this process's CPU time over the wall time of the
- * windows: how busy the client itself was).
+ * windows: how busy the client itself was), and with {@code --server-pid} on Linux
+ * {@code RESULT others-cpu <value> cores} (the machine's busy CPU from {@code /proc/stat} minus the
+ * server's and the client's: other processes competing for the cores) and
+ * {@code RESULT steal-cpu <value> cores} (time the hypervisor gave other guests).
  *
  * <p>Exit status 1 if an echoed byte differs from what was sent, a connection closes or fails, or a
  * window completes no request (the line says which connection and offset); 2 for bad arguments.
@@ -308,17 +311,24 @@ public final class EchoLoadClient {
             double[] user = new double[o.runs()];
             double[] sys = new double[o.runs()];
             double clientCpu = 0;
+            double serverCpu = 0;
+            double machineBusy = 0;
+            double machineSteal = 0;
             double wall = 0;
             for (int r = 0; r < o.runs(); r++) {
                 ProcCpu.Times s0 = server == null ? null : server.read();
                 ProcCpu.Times c0 = self.read();
+                ProcCpu.Times m0 = ProcCpu.machine();
                 long n0 = completed(workers);
                 long t0 = System.nanoTime();
                 sleepChecking(o.duration(), failure);
                 long n1 = completed(workers);
                 long t1 = System.nanoTime();
+                ProcCpu.Times m1 = ProcCpu.machine();
                 ProcCpu.Times c1 = self.read();
                 ProcCpu.Times s1 = server == null ? null : server.read();
+                machineBusy += m1.userSeconds() - m0.userSeconds();
+                machineSteal += m1.systemSeconds() - m0.systemSeconds();
                 long requests = n1 - n0;
                 if (requests == 0) {
                     throw new IllegalStateException("no request completed in " + o.duration()
@@ -331,6 +341,7 @@ public final class EchoLoadClient {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "RUN %d rps %.1f requests %d",
                         r + 1, rps[r], requests));
                 if (server != null) {
+                    serverCpu += s1.totalSeconds() - s0.totalSeconds();
                     user[r] = (s1.userSeconds() - s0.userSeconds()) * 1e6 / requests;
                     sys[r] = (s1.systemSeconds() - s0.systemSeconds()) * 1e6 / requests;
                     line.append(String.format(Locale.ROOT, " server-user-us %.3f server-sys-us %.3f", user[r], sys[r]));
@@ -343,6 +354,12 @@ public final class EchoLoadClient {
                 System.out.printf(Locale.ROOT, "RESULT sys-us %.6g us/req%n", median(sys));
             }
             System.out.printf(Locale.ROOT, "RESULT client-cpu %.4g cores%n", clientCpu / wall);
+            if (server != null && machineBusy > 0) {
+                // what neither the server nor this client used: other processes (other builds, say)
+                System.out.printf(Locale.ROOT, "RESULT others-cpu %.4g cores%n",
+                        Math.max(0, machineBusy - serverCpu - clientCpu) / wall);
+                System.out.printf(Locale.ROOT, "RESULT steal-cpu %.4g cores%n", machineSteal / wall);
+            }
         } catch (IllegalStateException e) {
             System.err.println("echo load client: FAILED: " + e.getMessage());
             exit = 1;

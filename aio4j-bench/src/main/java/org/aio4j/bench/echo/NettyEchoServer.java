@@ -19,8 +19,13 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp aio4j-bench.jar org.aio4j.bench.echo.NettyEchoServer
- *     [--host H] [--port P] [--cert cert.pem --key key.pem]
+ *     [--host H] [--port P] [--cert cert.pem --key key.pem] [--threads N] [--work-us W | --work-iterations K]
  * </pre>
+ *
+ * <p>{@code --threads N} (1 by default) sizes the event-loop group: Netty registers the listening
+ * channel on one of its loops and the accepted channels on the group's loops round robin (the
+ * {@code echo-group} figure). {@code --work-us W} adds W microseconds of CPU work per received
+ * buffer before the echo ({@link CpuWork}).
  *
  * <p>With {@code --cert} and {@code --key} (PEM; the {@code tls-echo} figure) each connection gets
  * an {@code SslHandler} on the JDK provider ({@code SslProvider.JDK}: the same {@code SSLEngine} as
@@ -42,8 +47,15 @@ public final class NettyEchoServer {
     /** Writes every received buffer back; stateless, so one instance serves all channels. */
     @ChannelHandler.Sharable
     private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        private final CpuWork work;
+
+        EchoHandler(CpuWork work) {
+            this.work = work;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            work.run();
             ctx.writeAndFlush(msg); // releases the buffer once written
         }
 
@@ -58,6 +70,9 @@ public final class NettyEchoServer {
         int port = 8888;
         String cert = null;
         String key = null;
+        int threads = 1;
+        double workUs = 0;
+        long workIterations = -1;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -65,6 +80,9 @@ public final class NettyEchoServer {
                     case "--port" -> port = Integer.parseInt(args[++i]);
                     case "--cert" -> cert = args[++i];
                     case "--key" -> key = args[++i];
+                    case "--threads" -> threads = Integer.parseInt(args[++i]);
+                    case "--work-us" -> workUs = Double.parseDouble(args[++i]);
+                    case "--work-iterations" -> workIterations = Long.parseLong(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -72,9 +90,9 @@ public final class NettyEchoServer {
             System.err.println("netty echo server: " + e.getMessage() + "; usage: NettyEchoServer [--host H] [--port P]");
             System.exit(2);
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         try {
-            EchoHandler echo = new EchoHandler();
+            EchoHandler echo = new EchoHandler(workIterations >= 0 ? CpuWork.ofIterations(workIterations) : CpuWork.of(workUs));
             io.netty.handler.ssl.SslContext tls = cert == null ? null
                     : io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(cert), new java.io.File(key))
                             .sslProvider(io.netty.handler.ssl.SslProvider.JDK).build();

@@ -48,6 +48,28 @@ final class ProcCpu {
         return new Times(Long.parseLong(f[11]) / TICKS_PER_SECOND, Long.parseLong(f[12]) / TICKS_PER_SECOND);
     }
 
+    /**
+     * The whole machine's CPU time so far, from {@code /proc/stat}'s {@code cpu} line: busy (user,
+     * nice, system, irq, softirq; not idle or iowait) and steal (time the hypervisor gave to other
+     * guests while this one wanted to run), in seconds summed over the cores; zeros without /proc.
+     */
+    static Times machine() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.substring(4).trim().split("\\s+");
+                    long busy = Long.parseLong(f[0]) + Long.parseLong(f[1]) + Long.parseLong(f[2])
+                            + Long.parseLong(f[5]) + Long.parseLong(f[6]);
+                    long steal = f.length > 7 ? Long.parseLong(f[7]) : 0;
+                    return new Times(busy / TICKS_PER_SECOND, steal / TICKS_PER_SECOND); // (busy, steal)
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no machine figures
+        }
+        return new Times(0, 0);
+    }
+
     private static double clockTicks() {
         try {
             Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();

@@ -1,7 +1,12 @@
 package org.aio4j.bench.echo;
 
 import java.io.IOException;
+import org.aio4j.LoopGroup;
+import org.aio4j.net.ClientConnected;
+import org.aio4j.net.GroupServer;
 import org.aio4j.net.Server;
+import org.aio4j.net.ServerOptions;
+import org.aio4j.net.StreamReader;
 import org.aio4j.net.Streams;
 
 /**
@@ -21,19 +26,27 @@ public final class StreamsEchoServer {
      * @throws IOException if it cannot listen on {@code host:port}
      */
     public static Server start(String host, int port) throws IOException {
-        return Streams.startServer((reader, writer) -> {
-            try {
-                while (true) {
-                    byte[] data = reader.read(READ_SIZE);
-                    if (data.length == 0) {
-                        break; // EOF
-                    }
-                    writer.write(data);
-                    writer.drain();
-                }
-            } finally {
-                writer.close();
-            }
-        }, host, port);
+        return Streams.startServer(HANDLER, host, port);
     }
+
+    /** Starts it on every loop of {@code group} (any thread that runs no loop, or a coroutine). */
+    public static GroupServer start(LoopGroup group, String host, int port, GroupServer.Accept accept) throws IOException {
+        return Streams.startServer(group, HANDLER, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULT, accept);
+    }
+
+    /** Reads up to 64 KiB, writes it back, drains; until EOF. */
+    private static final ClientConnected HANDLER = (reader, writer) -> {
+        try {
+            while (true) {
+                byte[] data = reader.read(READ_SIZE);
+                if (data.length == 0) {
+                    break; // EOF
+                }
+                writer.write(data);
+                writer.drain();
+            }
+        } finally {
+            writer.close();
+        }
+    };
 }
