@@ -51,7 +51,10 @@ enum Figure {
             new Metric("watchdog", "watchdog cost", "ns/switch")),
     /** Echo on one loop against a two-loop LoopGroup (and Netty 1/2 threads, uvloop); {@link EchoGroupFigure}, run only when named. */
     ECHO_GROUP("echo-group", null, 0,
-            new Metric("echo-group", "echo-group", "req/s"));
+            new Metric("echo-group", "echo-group", "req/s")),
+    /** Only the echo half of figure 12 (the watchdog on and off under the echo server); run only when named. */
+    WATCHDOG_ECHO("watchdog-echo", null, 0,
+            new Metric("watchdog-echo", "watchdog cost, echo", "req/s"));
 
     /**
      * One printed line of a figure.
@@ -130,10 +133,10 @@ enum Figure {
 
     /** Whether a run without figure arguments includes this figure (not echo: it takes ~20 min). */
     boolean inDefaultRun() {
-        return this != ECHO && this != TLS_ECHO && this != ECHO_GROUP;
+        return this != ECHO && this != TLS_ECHO && this != ECHO_GROUP && this != WATCHDOG_ECHO;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-13). */
+    /** The figure named by {@code arg}: its id or its number (1-14). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {
