@@ -79,4 +79,9 @@ final class KernelAccessImpl implements KernelAccess {
         loop.checkThread();
         Readiness.notifyClosing(loop, channel);
     }
+
+    @Override
+    public <T> T callBlocking(java.util.concurrent.Callable<T> call, Runnable onCancel) throws Exception {
+        return BlockingCalls.call(Strand.currentOrThrow("Lowlevel.callBlocking"), call, onCancel);
+    }
 }

@@ -53,6 +53,11 @@ public final class Task<T> extends Future<T> {
     private int cancelRequests;
     private boolean mustCancel;
     private String cancelMessage;
+    /**
+     * While the task's code is inside {@link BlockingCalls#call} in LOOP_SCHEDULED mode: how to stop
+     * that call when the task is cancelled, instead of interrupting its thread (loop thread only).
+     */
+    Runnable blockingCanceller;
     /** This task's context variables (null until it has any: created lazily). */
     Context context;
     /** The future this task is parked on, or null. */
@@ -199,7 +204,15 @@ public final class Task<T> extends Future<T> {
         }
         mustCancel = true;
         cancelMessage = message;
-        strand.interruptIfBlocked();
+        Runnable canceller = blockingCanceller;
+        if (canceller != null) {
+            blockingCanceller = BlockingCalls.STARTED; // once per call; no interrupt either
+            if (canceller != BlockingCalls.STARTED) {
+                BlockingCalls.startCanceller(loop, canceller);
+            }
+        } else {
+            strand.interruptIfBlocked();
+        }
         return true;
     }
 

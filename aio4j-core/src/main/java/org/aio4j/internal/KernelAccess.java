@@ -38,6 +38,8 @@ public interface KernelAccess {
     /** Wakes the tasks waiting for {@code channel} with an error; drops its reader and writer. */
     void notifyClosing(SelectableChannel channel);
 
+    <T> T callBlocking(java.util.concurrent.Callable<T> call, Runnable onCancel) throws Exception;
+
     /** The implementation. */
     static KernelAccess get() {
         return Installed.get();

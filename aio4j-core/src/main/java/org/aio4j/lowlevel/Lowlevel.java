@@ -1,6 +1,7 @@
 package org.aio4j.lowlevel;
 
 import java.nio.channels.SelectableChannel;
+import java.util.concurrent.Callable;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.aio4j.EventLoop;
@@ -149,5 +150,42 @@ public final class Lowlevel {
      */
     public static void notifyClosing(SelectableChannel channel) {
         K.notifyClosing(channel);
+    }
+
+    /**
+     * Runs a blocking call without holding the loop, and stops it, if the task is cancelled, with
+     * {@code onCancel} instead of a thread interrupt: for a blocking API that has its own way to be
+     * stopped ({@code java.sql.Statement.cancel()}, closing a stream, a protocol's abort message),
+     * where an interrupt would break more than the call (on a virtual thread, interrupting socket
+     * I/O closes the socket).
+     *
+     * <ul>
+     *   <li>{@link org.aio4j.StrandMode#LOOP_SCHEDULED LOOP_SCHEDULED}: {@code call} runs on the task's
+     *       own virtual thread, with no thread hop; while it parks in the JDK (socket I/O,
+     *       {@code java.util.concurrent} waits) only this task waits, and the loop runs the others.
+     *       Cancelling the task does not interrupt it.</li>
+     *   <li>{@link org.aio4j.StrandMode#PORTABLE PORTABLE}: the task's thread would hold the loop, so
+     *       {@code call} runs on a new virtual thread, with a copy of the task's context variables,
+     *       and the task parks until it returns.</li>
+     * </ul>
+     * If the task is cancelled while the call runs (a {@code cancel()}, a timeout scope, a task
+     * group), {@code onCancel} runs once, on a new virtual thread (so it may block), and the task
+     * keeps waiting for the call to return or throw: nothing is left running behind the caller.
+     * Then the cancellation is delivered: {@link org.aio4j.CancelledError} is thrown, with the
+     * call's exception, if any, {@linkplain Throwable#addSuppressed suppressed} in it, and the
+     * call's value, if it returned one, dropped (as {@link org.aio4j.Aio#toThread} drops it). A
+     * task cancelled before the call throws at once, without starting it. An exception from
+     * {@code onCancel} goes to the loop's exception handler.
+     *
+     * <p>A call that pins the carrier ({@code synchronized} before JDK 24, file I/O, native code)
+     * holds the loop in LOOP_SCHEDULED mode: use {@link org.aio4j.Aio#toThread} for those.
+     *
+     * @param call the blocking call; its exception is rethrown unchanged
+     * @param onCancel how to stop {@code call}; {@code () -> { }} if it cannot be stopped
+     * @throws IllegalStateException outside a coroutine
+     * @throws org.aio4j.CancelledError if the task was cancelled before or during the call
+     */
+    public static <T> T callBlocking(Callable<T> call, Runnable onCancel) throws Exception {
+        return K.callBlocking(call, onCancel);
     }
 }
