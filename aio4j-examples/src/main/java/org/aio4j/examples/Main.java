@@ -30,6 +30,7 @@ public final class Main {
         demos.put("blocking-read-timeout", ThreadsDemo::blockingReadUnderTimeout);
         demos.put("run-coroutine-threadsafe", ThreadsDemo::plainThreadSubmitsCoroutines);
         demos.put("http-fetcher", HttpFetcherDemo::run);
+        demos.put("database-pool", DatabasePoolDemo::run);
         return demos;
     }
 

@@ -157,7 +157,7 @@ class DemoTest {
     void everyDemoIsListed() {
         assertThat(Main.demos()).containsOnlyKeys("coroutine-object", "sequential-vs-gather", "create-task",
                 "api-calls-with-timeout", "task-group", "queue-workers", "echo", "async-generators",
-                "blocking-read-timeout", "run-coroutine-threadsafe", "http-fetcher");
+                "blocking-read-timeout", "run-coroutine-threadsafe", "http-fetcher", "database-pool");
     }
 
     /** Real sockets, so real time: the order of events is checked, not their times. */
@@ -221,5 +221,22 @@ class DemoTest {
         double concurrent = Double.parseDouble(m.group(2));
         assertThat(sequential).isBetween(2.3, 6.0);   // the sum: 1.5 s of answers + the 0.8 s limit
         assertThat(concurrent).isBetween(0.79, 2.0);  // the limit
+    }
+
+    /** A real PostgreSQL, so real time: the waves of the pool and the cancelled report, with wide tolerances. */
+    @Test
+    void databasePoolRunsFiftyLookupsInWavesOfThePoolSizeAndTheTimeoutCancelsTheSlowQueryOnTheServer() {
+        String out = captureRealTime(DatabasePoolDemo::run);
+        assertThat(out).containsSubsequence(
+                "started a throwaway PostgreSQL on 127.0.0.1:",
+                "gathered 50 users: user-1 ... user-50",
+                "at most 10 connections open",
+                "the 5 s report query timed out after 0.5 s; queries still running on the server: 0",
+                "pool closed: 0 connections open");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("50 lookups in (\\d+\\.\\d+) s .* the ticker ticked (\\d+) times").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isBetween(0.49, 3.0); // 5 waves of 0.1 s
+        assertThat(Integer.parseInt(m.group(2))).isGreaterThanOrEqualTo(5);
     }
 }

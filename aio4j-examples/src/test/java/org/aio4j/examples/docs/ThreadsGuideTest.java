@@ -168,4 +168,18 @@ class ThreadsGuideTest {
             somePool.shutdownNow();
         }
     }
+
+    /** docs/threads.md, "Blocking calls with their own way to stop": cancellation runs onCancel, not an interrupt. */
+    @AioTest(realTime = true, timeout = 20)
+    void callBlockingStopsTheCallWithItsOwnActionOnCancellation() throws Exception {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        boolean[] interrupted = {false};
+        assertThatThrownBy(() -> timeout(0.2, () -> org.aio4j.lowlevel.Lowlevel.callBlocking(() -> {
+            stop.await(10, TimeUnit.SECONDS);
+            interrupted[0] = Thread.currentThread().isInterrupted();
+            return "row";
+        }, stop::countDown))).isInstanceOf(TimeoutError.class);
+        assertThat(stop.getCount()).isZero();
+        assertThat(interrupted[0]).isFalse();
+    }
 }
