@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * Timeouts, cancellation and broken servers: a server that never answers, a reset in the middle of
@@ -25,14 +26,14 @@ class FaultsTest {
 
     @BeforeEach
     void start() throws Exception {
-        fdsBefore = FdCount.now();
+        fdsBefore = OpenDescriptors.now();
         server = TestServer.start();
     }
 
     @AfterEach
     void stop() {
         server.close();
-        FdCount.assertNoLeak(fdsBefore);
+        OpenDescriptors.assertNoLeak(fdsBefore);
     }
 
     static void run(AsyncRunnable body) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /** Streamed and buffered bodies: chunks with backpressure, one way of reading, closing. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -23,14 +24,14 @@ class ResponseTest {
 
     @BeforeEach
     void start() throws Exception {
-        fdsBefore = FdCount.now();
+        fdsBefore = OpenDescriptors.now();
         server = TestServer.start();
     }
 
     @AfterEach
     void stop() {
         server.close();
-        FdCount.assertNoLeak(fdsBefore);
+        OpenDescriptors.assertNoLeak(fdsBefore);
     }
 
     static void run(AsyncRunnable body) {

@@ -13,6 +13,7 @@ import org.aio4j.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /** https with a certificate of a test CA: trusted through a given SSLContext, refused by the JDK's trust store; HTTP/2. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -30,7 +31,7 @@ class TlsTest {
 
     @Test
     void aClientWithAnSslContextTrustingTheCaGetsTheAnswer() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try (TestServer server = TestServer.startTls(pki.serverContext())) {
             run(() -> {
                 try (AsyncClient client = AsyncClient.create(ClientOptions.DEFAULT.withSslContext(pki.clientContext()))) {
@@ -41,12 +42,12 @@ class TlsTest {
                 }
             });
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void theJdksTrustStoreRefusesTheTestCaWithAConnectErrorSayingWhatToDo() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try (TestServer server = TestServer.startTls(pki.serverContext())) {
             run(() -> {
                 try (AsyncClient client = AsyncClient.create()) {
@@ -58,7 +59,7 @@ class TlsTest {
             });
             assertThat(server.requests.get()).isZero();
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.aio4j.lowlevel.Lowlevel;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /** {@link Datagrams} and the datagram transport, on real loopback UDP sockets. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -78,17 +79,17 @@ class DatagramsTest {
 
     @Test
     void aConnectedClientAndAnUnconnectedServerEchoOverIpv4Loopback() {
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> echoRoundTrip(ANY_V4));
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test
     void aConnectedClientAndAnUnconnectedServerEchoOverIpv6Loopback() {
         Assumptions.assumeTrue(ipv6Loopback(), "skipped: no IPv6 loopback (::1) on this machine");
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> echoRoundTrip(new InetSocketAddress("::1", 0)));
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test
@@ -169,7 +170,7 @@ class DatagramsTest {
 
     @Test
     void portUnreachableOnAConnectedEndpointIsReportedAndTheEndpointKeepsWorking() {
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> {
             InetSocketAddress dead = deadPort(InetAddress.getLoopbackAddress());
             DatagramEndpoint<UdpRecorder> client = Datagrams.createDatagramEndpoint(UdpRecorder::new, null, dead);
@@ -194,7 +195,7 @@ class DatagramsTest {
             until("lost", () -> client.protocol().lost == 1);
             assertThat(client.protocol().lostWith).isNull();
         });
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test
@@ -383,7 +384,7 @@ class DatagramsTest {
 
     @Test
     void aConnectionMadeThatThrowsFailsTheCallAndClosesTheSocket() {
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> {
             NetTesting.captureReports();
             IllegalStateException boom = new IllegalStateException("no");
@@ -395,12 +396,12 @@ class DatagramsTest {
             }, ANY_V4, null)).isSameAs(boom);
             idle(0.02);
         });
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test
     void cancellingCreateDatagramEndpointClosesItsSocketAndTheProtocolHearsNothing() {
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> {
             UdpRecorder[] made = new UdpRecorder[1];
             Task<DatagramEndpoint<UdpRecorder>> t = Aio.createTask(Aio.async(() ->
@@ -414,12 +415,12 @@ class DatagramsTest {
             assertThat(made[0]).isNotNull();
             assertThat(made[0].events).isEmpty();
         });
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test
     void aBoundAddressInUseIsABindExceptionNamingItUnlessBothReusePort() {
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> {
             DatagramEndpoint<UdpRecorder> a = Datagrams.createDatagramEndpoint(UdpRecorder::new, ANY_V4, null);
             InetSocketAddress at = a.protocol().sockname();
@@ -435,7 +436,7 @@ class DatagramsTest {
             c.transport().close();
             idle(0.02);
         });
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test

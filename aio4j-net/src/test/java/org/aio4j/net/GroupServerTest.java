@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * {@link GroupServer}: both ways of reaching the loops (one listening socket per loop with
@@ -115,7 +116,7 @@ class GroupServerTest {
     void connectionsSpreadOverTheLoopsAndEachConnectionStaysOnOneLoopThread(GroupServer.Accept accept) throws Exception {
         Recording.THREADS.clear();
         Recording.LOOPS.clear();
-        int fdsBefore = FdCount.now();
+        int fdsBefore = OpenDescriptors.now();
         int conns = 32;
         try (LoopGroup group = LoopGroup.create(2)) {
             GroupServer server = Net.createServer(group, Recording::new, "127.0.0.1", 0, ServerOptions.DEFAULT, accept);
@@ -141,14 +142,14 @@ class GroupServerTest {
                 assertThat(perLoop.values()).as("round robin").containsOnly(conns / 2);
             }
         }
-        FdCount.assertNoLeak(fdsBefore);
+        OpenDescriptors.assertNoLeak(fdsBefore);
     }
 
     @ParameterizedTest
     @EnumSource(value = GroupServer.Accept.class, names = {"SHARED_PORT", "HAND_OFF"})
     void tlsConnectionsHandshakeAndEchoOnTheLoopThatServesThem(GroupServer.Accept accept) throws Exception {
         Recording.LOOPS.clear();
-        int fdsBefore = FdCount.now();
+        int fdsBefore = OpenDescriptors.now();
         try (LoopGroup group = LoopGroup.create(2)) {
             GroupServer server = Net.createServer(group, Recording::new, "127.0.0.1", 0,
                     ServerOptions.DEFAULT.withTls(TestPki.Shared.LOCALHOST.server()), accept);
@@ -164,7 +165,7 @@ class GroupServerTest {
             server.waitClosed();
             assertThat(new HashSet<>(Recording.LOOPS.values())).containsExactlyInAnyOrderElementsOf(group.loops());
         }
-        FdCount.assertNoLeak(fdsBefore);
+        OpenDescriptors.assertNoLeak(fdsBefore);
     }
 
     @Test
@@ -211,7 +212,7 @@ class GroupServerTest {
     @ParameterizedTest
     @EnumSource(value = GroupServer.Accept.class, names = {"SHARED_PORT", "HAND_OFF"})
     void closeReleasesThePortAndEveryDescriptor(GroupServer.Accept accept) throws Exception {
-        int fdsBefore = FdCount.now();
+        int fdsBefore = OpenDescriptors.now();
         int port;
         try (LoopGroup group = LoopGroup.create(2)) {
             GroupServer server = Net.createServer(group, Recording::new, "127.0.0.1", 0, ServerOptions.DEFAULT, accept);
@@ -234,13 +235,13 @@ class GroupServerTest {
                 again.bind(new InetSocketAddress("127.0.0.1", port));
             }
         }
-        FdCount.assertNoLeak(fdsBefore);
+        OpenDescriptors.assertNoLeak(fdsBefore);
     }
 
     @ParameterizedTest
     @EnumSource(value = GroupServer.Accept.class, names = {"SHARED_PORT", "HAND_OFF"})
     void closingTheGroupAbortsOpenConnectionsAndReleasesEveryDescriptor(GroupServer.Accept accept) throws Exception {
-        int fdsBefore = FdCount.now();
+        int fdsBefore = OpenDescriptors.now();
         List<Socket> clients = new ArrayList<>();
         LoopGroup group = LoopGroup.create(2);
         GroupServer server = Net.createServer(group, Recording::new, "127.0.0.1", 0, ServerOptions.DEFAULT, accept);
@@ -254,7 +255,7 @@ class GroupServerTest {
             assertThat(s.getInputStream().read()).isLessThan(0);
         }
         closeAll(clients);
-        FdCount.assertNoLeak(fdsBefore);
+        OpenDescriptors.assertNoLeak(fdsBefore);
     }
 
     @ParameterizedTest
@@ -287,10 +288,10 @@ class GroupServerTest {
     void aPortInUseFailsTheStartAndLeavesNothingOpen(GroupServer.Accept accept) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 10, java.net.InetAddress.getByName("127.0.0.1"));
              LoopGroup group = LoopGroup.create(2)) {
-            int fdsBefore = FdCount.now();
+            int fdsBefore = OpenDescriptors.now();
             assertThatThrownBy(() -> Net.createServer(group, Recording::new, "127.0.0.1", taken.getLocalPort(),
                     ServerOptions.DEFAULT, accept)).isInstanceOf(BindException.class);
-            FdCount.assertNoLeak(fdsBefore);
+            OpenDescriptors.assertNoLeak(fdsBefore);
             assertThat(group.run(async(() -> Aio.runningLoop().isRunning()))).as("the group still works").isTrue();
         }
     }

@@ -37,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * Faults a server must survive, over TCP and Unix sockets. Every fault test counts the process's
@@ -62,7 +63,7 @@ class NetFaultsTest {
      */
     private List<ExceptionContext> fault(Kind kind, FaultBody body) {
         List<ExceptionContext> reports = Collections.synchronizedList(new ArrayList<>());
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         NetTesting.run(() -> {
             Aio.runningLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx));
             FaultFixture f = new FaultFixture(kind, dir);
@@ -73,7 +74,7 @@ class NetFaultsTest {
                 f.shutdown();
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
         return reports;
     }
 
@@ -495,7 +496,7 @@ class NetFaultsTest {
     @MethodSource("closings")
     void closingTheServerWithClientsConnectedEndsThemAndWaitClosedWaits(Kind kind, Level level, Ending ending) {
         int big = 4 << 20;
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         NetTesting.run(() -> {
             FaultFixture f = new FaultFixture(kind, dir);
             try {
@@ -574,7 +575,7 @@ class NetFaultsTest {
                 f.shutdown();
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     // ================================================================ misuse

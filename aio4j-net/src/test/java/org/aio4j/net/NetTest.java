@@ -24,6 +24,7 @@ import org.aio4j.Aio;
 import org.aio4j.TimeoutError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /** {@link Net}: connecting, listening and names, on real loopback sockets (IPv4 and IPv6). */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -44,7 +45,7 @@ class NetTest {
 
     @Test
     void connectingToAClosedPortThrowsConnectExceptionNamingTheAddress() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             int port = freePort();
             assertThatThrownBy(() -> Net.createConnection(Recorder::new, "127.0.0.1", port))
@@ -52,12 +53,12 @@ class NetTest {
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("refused");
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aConnectThatHangsFailsWithTimeoutErrorAfterTheConnectTimeout() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             // A listener that never accepts, its backlog full: the kernel drops further SYNs, so a
             // connect neither succeeds nor fails (loopback, no unroutable address needed).
@@ -80,7 +81,7 @@ class NetTest {
                 }
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -153,7 +154,7 @@ class NetTest {
 
     @Test
     void whenEveryAddressRefusesTheFirstErrorIsThrownWithTheOthersSuppressed() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             int port = freePort();
             assertThatThrownBy(() -> Net.createConnection(Recorder::new, TestResolverProvider.V6_FIRST, port))
@@ -162,7 +163,7 @@ class NetTest {
                     .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
                             .satisfies(s -> assertThat(s).hasMessageContaining("127.0.0.1:" + port)));
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -181,7 +182,7 @@ class NetTest {
 
     @Test
     void aCancelledConnectClosesItsSocket() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             try (ServerSocketChannel l = ServerSocketChannel.open()) {
                 l.bind(loopback(0), 1);
@@ -201,7 +202,7 @@ class NetTest {
                 }
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -257,7 +258,7 @@ class NetTest {
 
     @Test
     void anAddressInUseIsABindExceptionNamingItAndNoSocketIsLeft() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             try (ServerSocketChannel taken = ServerSocketChannel.open()) {
                 taken.bind(loopback(0));
@@ -276,7 +277,7 @@ class NetTest {
                 again.waitClosed();
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -306,7 +307,7 @@ class NetTest {
 
     @Test
     void aProtocolFactoryThatThrowsFailsCreateConnectionAndClosesTheSocket() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             try (ServerSocketChannel l = ServerSocketChannel.open()) {
                 l.bind(loopback(0));
@@ -319,7 +320,7 @@ class NetTest {
                 l.accept().close();
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     // ================================================================ names

@@ -21,6 +21,7 @@ import org.aio4j.ExceptionContext;
 import org.aio4j.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /** {@link Server}: its lifecycle, its clients, and faults, on loopback TCP. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -194,7 +195,7 @@ class ServerTest {
 
     @Test
     void aProtocolFactoryThatThrowsIsReportedAndTheServerKeepsServing() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = captureReports();
             int[] calls = new int[1];
@@ -230,13 +231,13 @@ class ServerTest {
             second.close();
             third.close();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aThousandConnectionsOpenedAndDroppedAtOnceAreAllLostAndLeakNothing() {
         int n = 1000;
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Made made = new Made();
             Server s = Net.createServer(made::make, "127.0.0.1", 0, ServerOptions.DEFAULT.withBacklog(n + 24));
@@ -268,7 +269,7 @@ class ServerTest {
             s.closeClients();
             s.waitClosed();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -279,7 +280,7 @@ class ServerTest {
 
     @Test
     void aPersistentAcceptErrorPausesAcceptingIsReportedOnceAndTheServerRecovers() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = captureReports();
             Made made = new Made();
@@ -309,7 +310,7 @@ class ServerTest {
             s.closeClients();
             Aio.timeout(NetTesting.PATIENCE, s::waitClosed);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.aio4j.ExceptionContext;
 import org.aio4j.net.NetTesting.Pair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * {@link SocketTransport} on real loopback TCP connections: callback order, reading (plain and
@@ -394,7 +395,7 @@ class SocketTransportTest {
 
     @Test
     void abortDropsTheQueuedData() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Pair<Recorder> p = connect(Recorder::new);
             Transport t = p.transport();
@@ -416,7 +417,7 @@ class SocketTransportTest {
             assertThat(p.protocol().lost).isEqualTo(1);
             p.peer().close();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -553,7 +554,7 @@ class SocketTransportTest {
 
     @Test
     void aThrowingDataReceivedIsReportedAndAbortsOnlyItsConnection() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = captureReports();
             IllegalStateException boom = new IllegalStateException("boom");
@@ -581,12 +582,12 @@ class SocketTransportTest {
             bad.peer().close();
             good.peer().close();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aThrowingConnectionMadeFailsCreateConnectionAndClosesTheSocket() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = captureReports();
             IllegalStateException boom = new IllegalStateException("made failed");
@@ -603,7 +604,7 @@ class SocketTransportTest {
             assertThat(r[0].lostWith).isSameAs(boom);
             assertThat(reports).singleElement().satisfies(c -> assertThat(c.exception()).isSameAs(boom));
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     // ================================================================ extra info, faults
@@ -644,7 +645,7 @@ class SocketTransportTest {
 
     @Test
     void aPeerResetWhileReadingLosesTheConnectionWithTheIOException() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Pair<Recorder> p = connect(Recorder::new);
             p.transport().pauseReading();
@@ -656,12 +657,12 @@ class SocketTransportTest {
             assertThat(p.protocol().lostWith).isInstanceOf(IOException.class);
             assertThat(p.protocol().lost).isEqualTo(1);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aPeerResetWhileWritingLosesTheConnectionWithTheIOException() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = captureReports();
             Pair<Recorder> p = connect(Recorder::new);
@@ -674,6 +675,6 @@ class SocketTransportTest {
             assertThat(p.transport().getWriteBufferSize()).isZero();
             assertThat(reports).isEmpty(); // a connection error is the protocol's news, not the loop's
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

@@ -18,6 +18,7 @@ import org.aio4j.CancelledError;
 import org.aio4j.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /** {@link Sockets#sockRecvfrom}, {@link Sockets#sockRecvfromInto} and {@link Sockets#sockSendto} on real loopback UDP channels. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -134,7 +135,7 @@ class SocketsDatagramTest {
 
     @Test
     void portUnreachableOnAConnectedChannelIsThrownOnceAndTheChannelStaysUsable() {
-        int fds = FdCount.now();
+        int fds = OpenDescriptors.now();
         run(() -> {
             InetSocketAddress dead = DatagramsTest.deadPort(InetAddress.getLoopbackAddress());
             try (DatagramChannel c = bound()) {
@@ -150,7 +151,7 @@ class SocketsDatagramTest {
                 }
             }
         });
-        FdCount.assertNoLeak(fds);
+        OpenDescriptors.assertNoLeak(fds);
     }
 
     @Test

@@ -18,6 +18,7 @@ import javax.net.ssl.SSLHandshakeException;
 import org.aio4j.Aio;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * Upgrading a plain connection to TLS in the middle (STARTTLS): {@link StreamWriter#startTls} on both
@@ -147,7 +148,7 @@ class StartTlsTest {
 
     @Test
     void aFailedUpgradeThrowsTheHandshakeErrorAndClosesTheConnection() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Server server = Streams.startServer(starttlsServer(new ArrayList<>(), 0), "127.0.0.1", 0);
             StreamPair c = Streams.openConnection("127.0.0.1", port(server));
@@ -165,7 +166,7 @@ class StartTlsTest {
             assertThat(c.writer().isClosing()).isTrue();
             shutdown(server);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     /** A Unix-socket server with TLS, and a Unix client upgraded with Net.startTls right after connecting. */
@@ -189,7 +190,7 @@ class StartTlsTest {
     @Test
     void createUnixConnectionWithTlsHandshakesOverTheSocketAndNeedsAServerName(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Server server = Streams.startUnixServer(TlsTest.ECHO_LINES, dir.resolve("tls.sock"), StreamReader.DEFAULT_LIMIT,
                     ServerOptions.DEFAULT.withTls(LEAF.server()));
@@ -204,7 +205,7 @@ class StartTlsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverHostname");
             shutdown(server);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.aio4j.TimeoutError;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * Connections churned with random cancellations of reads, writes' drains and whole connections: every
@@ -57,7 +58,7 @@ class StreamsChurnStressTest {
 
     @Test
     void everyByteSentBeforeACleanCloseArrivesExactlyOnceDespiteRandomCancellations() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         int clients = 20 * SCALE;
         int rounds = 3;
         AtomicLong verifiedBytes = new AtomicLong();
@@ -147,6 +148,6 @@ class StreamsChurnStressTest {
         }));
         assertThat(clean.get() + aborted.get()).isEqualTo(clients * rounds);
         assertThat(verifiedBytes.get()).isPositive();
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

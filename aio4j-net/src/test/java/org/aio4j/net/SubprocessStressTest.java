@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * Many children at once on one loop, each with all three pipes: every output arrives whole, every
@@ -34,7 +35,7 @@ class SubprocessStressTest {
     void manyConcurrentChildrenWithAllPipes(ProcessSpawner.PipeMode mode) {
         SubprocessTest.use(mode);
         int children = 40 * SCALE;
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try {
             run(() -> {
                 List<Task<Void>> tasks = new ArrayList<>();
@@ -58,6 +59,6 @@ class SubprocessStressTest {
         } finally {
             SubprocessTest.use(ProcessSpawner.PipeMode.SELECTOR);
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

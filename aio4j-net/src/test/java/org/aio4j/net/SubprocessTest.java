@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * {@link Subprocesses} and {@link Subprocess} with real child processes ({@code true}, {@code cat},
@@ -153,7 +154,7 @@ class SubprocessTest {
     @EnumSource(ProcessSpawner.PipeMode.class)
     void catEchoesALineBackAndExitsAfterStdinCloses(ProcessSpawner.PipeMode mode) {
         use(mode);
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Subprocess p = exec(List.of("cat"), Redirect.PIPE, Redirect.PIPE, Redirect.INHERIT);
             assertThat(p.returncode()).isNull();
@@ -167,14 +168,14 @@ class SubprocessTest {
             assertThat(Aio.timeout(PATIENCE, p::waitFor)).isZero();
             assertThat(p.returncode()).isZero();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @ParameterizedTest
     @EnumSource(ProcessSpawner.PipeMode.class)
     void communicateDoesNotDeadlockOnOutputsFarLargerThanThePipeBuffer(ProcessSpawner.PipeMode mode) {
         use(mode);
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Subprocess p = sh("head -c 10485760 /dev/zero; head -c 3145728 /dev/zero >&2", Redirect.DEVNULL,
                     Redirect.PIPE, Redirect.PIPE);
@@ -183,7 +184,7 @@ class SubprocessTest {
             assertThat(out.stderr()).hasSize(3 * MIB);
             assertThat(out.returncode()).isZero();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @ParameterizedTest
@@ -207,7 +208,7 @@ class SubprocessTest {
     @EnumSource(ProcessSpawner.PipeMode.class)
     void aChildKilledMidWriteSurfacesAsABrokenPipeOnDrain(ProcessSpawner.PipeMode mode) {
         use(mode);
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Subprocess p = exec(List.of("sleep", "30"), Redirect.PIPE, Redirect.DEVNULL, Redirect.INHERIT);
             Task<Void> writer = Aio.createTask(Aio.async(() -> {
@@ -228,7 +229,7 @@ class SubprocessTest {
                             .hasMessageContaining("closed its end of the pipe or exited"));
             assertThat(Aio.timeout(PATIENCE, p::waitFor)).isEqualTo(128 + 9);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @ParameterizedTest
@@ -363,18 +364,18 @@ class SubprocessTest {
     @EnumSource(ProcessSpawner.PipeMode.class)
     void aMissingProgramIsNamedAndNothingLeaks(ProcessSpawner.PipeMode mode) {
         use(mode);
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> assertThatThrownBy(() -> exec(List.of("no-such-program-aio4j"), Redirect.PIPE, Redirect.PIPE, Redirect.PIPE))
                 .isInstanceOf(FileNotFoundException.class)
                 .hasMessageContaining("\"no-such-program-aio4j\""));
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     // ================================================================ the loop closing first
 
     @Test
     void aChildStillRunningWhenTheLoopClosesRunsOnAndItsPipesCloseWhenItExits() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         long[] pid = new long[1];
         run(() -> {
             Subprocess p = exec(List.of("sh", "-c", "sleep 1; echo late"), Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
@@ -383,6 +384,6 @@ class SubprocessTest {
         ProcessHandle h = ProcessHandle.of(pid[0]).orElseThrow();
         assertThat(h.isAlive()).as("not killed when the loop closed").isTrue();
         h.onExit().get((long) PATIENCE, TimeUnit.SECONDS);
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

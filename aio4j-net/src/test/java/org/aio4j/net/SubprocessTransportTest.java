@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * {@link Subprocesses#subprocessExec} with a {@link SubprocessProtocol}: the order of its callbacks,
@@ -82,7 +83,7 @@ class SubprocessTransportTest {
     @EnumSource(ProcessSpawner.PipeMode.class)
     void callbacksComeInAsynciosOrder(ProcessSpawner.PipeMode mode) {
         SubprocessTest.use(mode);
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             SubprocessConnection<Events> c = start(List.of("sh", "-c", "echo out; echo err >&2; exit 4"),
                     Redirect.DEVNULL, Redirect.PIPE, Redirect.PIPE);
@@ -101,7 +102,7 @@ class SubprocessTransportTest {
             assertThat(c.transport().getPipeTransport(0)).isNull();
             assertThatThrownBy(() -> c.transport().getPipeTransport(3)).isInstanceOf(IllegalArgumentException.class);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -122,7 +123,7 @@ class SubprocessTransportTest {
 
     @Test
     void closeKillsARunningChildAndConnectionLostFollows() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             SubprocessConnection<Events> c = start(List.of("sleep", "30"), Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
             c.transport().close();
@@ -131,12 +132,12 @@ class SubprocessTransportTest {
             assertThat(c.transport().getReturncode()).isEqualTo(128 + 9);
             assertThat(c.protocol().events).last().isEqualTo("lost");
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aConnectionMadeThatThrowsFailsTheCallAndKillsTheChild() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         long[] pid = new long[1];
         run(() -> {
             assertThatThrownBy(() -> Subprocesses.subprocessExec(() -> new SubprocessProtocol() {
@@ -153,6 +154,6 @@ class SubprocessTransportTest {
             }
             Aio.sleep(0.1); // the exit reaches the loop and the pipes' connectionLost run
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

@@ -17,6 +17,7 @@ import org.aio4j.Task;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * Many TLS clients at once against one TLS server, ending every way a connection can end (close
@@ -32,7 +33,7 @@ class TlsChurnStressTest {
 
     @Test
     void manyClientsEndingEveryWayLeaveTheServerServingAndNothingOpen() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         int clients = 200 * SCALE;
         run(() -> {
             // the default handshake timeout: 200 handshakes started at once on 2 cores queue for seconds
@@ -83,6 +84,6 @@ class TlsChurnStressTest {
             NetTesting.until("every connection ended", () -> server.activeConnections() == 0);
             shutdown(server);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

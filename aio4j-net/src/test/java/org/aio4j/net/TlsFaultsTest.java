@@ -33,6 +33,7 @@ import org.aio4j.ExceptionContext;
 import org.aio4j.TimeoutError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.aio4j.test.OpenDescriptors;
 
 /**
  * TLS failures: certificates refused for their issuer, their dates or their names, with messages
@@ -46,7 +47,7 @@ class TlsFaultsTest {
 
     @Test
     void aCertificateFromAnUnknownCaIsRefusedAndTheServerKeepsServing() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = NetTesting.captureReports();
             Server server = Streams.startServer(ECHO_LINES, "127.0.0.1", 0, LEAF.server());
@@ -63,12 +64,12 @@ class TlsFaultsTest {
             shutdown(server);
             assertThat(reports).as("a refused handshake is the client's business, not a server error").isEmpty();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void anExpiredCertificateIsRefused() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         Instant now = Instant.now();
         TestPki.Issued expired = CA.issue("localhost", now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)),
                 "localhost");
@@ -80,12 +81,12 @@ class TlsFaultsTest {
                     .hasMessageContaining("has expired");
             shutdown(server);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aWrongHostNameIsRefusedNamingTheExpectedAndThePresentedNames() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Server server = Streams.startServer(ECHO_LINES, "127.0.0.1", 0, LEAF.server());
             assertThatThrownBy(() -> Streams.openConnection("127.0.0.1", port(server),
@@ -96,7 +97,7 @@ class TlsFaultsTest {
                     .hasMessageContaining("check serverHostname");
             shutdown(server);
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -137,7 +138,7 @@ class TlsFaultsTest {
 
     @Test
     void aServerThatStallsTheHandshakeTimesOutTheClient() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try (ServerSocketChannel silent = ServerSocketChannel.open()) {
             silent.bind(NetTesting.loopback(0));
             int port = ((InetSocketAddress) silent.getLocalAddress()).getPort();
@@ -154,12 +155,12 @@ class TlsFaultsTest {
                 assertThat(accepted).isNotNull();
             }
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aClientThatStallsTheHandshakeIsDroppedByTheServersTimeout() {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = NetTesting.captureReports();
             List<Recorder> made = new ArrayList<>();
@@ -179,12 +180,12 @@ class TlsFaultsTest {
             shutdown(server);
             assertThat(reports).isEmpty();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
     void aServerThatClosesDuringTheHandshakeFailsTheConnect() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try (ServerSocketChannel l = ServerSocketChannel.open()) {
             l.bind(NetTesting.loopback(0));
             int port = ((InetSocketAddress) l.getLocalAddress()).getPort();
@@ -200,7 +201,7 @@ class TlsFaultsTest {
                     .hasMessageContaining("during the TLS handshake"));
             closer.join(10_000);
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -226,7 +227,7 @@ class TlsFaultsTest {
 
     @Test
     void cancellingAConnectDuringTheHandshakeLeavesNothingOpen() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try (ServerSocketChannel silent = ServerSocketChannel.open()) {
             silent.bind(NetTesting.loopback(0));
             int port = ((InetSocketAddress) silent.getLocalAddress()).getPort();
@@ -234,13 +235,13 @@ class TlsFaultsTest {
                     CA.client()))).isInstanceOf(TimeoutError.class));
             silent.accept().close();
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     /** A JDK peer that finishes the handshake and then never reads: our close_notify gets no answer. */
     @Test
     void aPeerThatNeverAnswersCloseNotifyIsAbortedAfterTheShutdownTimeout() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         try (SSLServerSocket l = (SSLServerSocket) LEAF.server().context().getServerSocketFactory()
                 .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Thread peer = Thread.ofPlatform().start(() -> {
@@ -267,13 +268,13 @@ class TlsFaultsTest {
             });
             peer.join(10_000);
         }
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     /** The server side of a client that does not trust the server: the client's alert reaches the server. */
     @Test
     void aClientRefusingTheServerEndsOnlyThatConnection() throws Exception {
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             List<ExceptionContext> reports = NetTesting.captureReports();
             Server server = Streams.startServer(ECHO_LINES, "127.0.0.1", 0, LEAF.server());
@@ -295,6 +296,6 @@ class TlsFaultsTest {
             shutdown(server);
             assertThat(reports).isEmpty();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.aio4j.test.OpenDescriptors;
 
 /** Unix domain sockets: {@link Net#createUnixServer}, {@link Net#createUnixConnection} and the socket file's life. */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -42,7 +43,7 @@ class UnixSocketTest {
     @Test
     void aUnixConnectionTalksToAUnixServer() {
         Path path = dir.resolve("echo.sock");
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             Server s = Net.createUnixServer(Echo::new, path);
             Connection<Recorder> c = Net.createUnixConnection(Recorder::new, path);
@@ -55,7 +56,7 @@ class UnixSocketTest {
             s.close();
             s.waitClosed();
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -107,7 +108,7 @@ class UnixSocketTest {
     @Test
     void aLiveServersSocketFileIsRefusedAndLeftAlone() {
         Path path = dir.resolve("live.sock");
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> {
             try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 live.bind(UnixDomainSocketAddress.of(path));
@@ -122,7 +123,7 @@ class UnixSocketTest {
                 live.accept().close();
             }
         });
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 
     @Test
@@ -178,9 +179,9 @@ class UnixSocketTest {
     @Test
     void connectingToAMissingPathNamesThePath() {
         Path path = dir.resolve("nobody.sock");
-        int before = FdCount.now();
+        int before = OpenDescriptors.now();
         run(() -> assertThatThrownBy(() -> Net.createUnixConnection(Recorder::new, path))
                 .isInstanceOf(IOException.class).hasMessageContaining(path.toString()));
-        FdCount.assertNoLeak(before);
+        OpenDescriptors.assertNoLeak(before);
     }
 }
