@@ -39,7 +39,9 @@ import org.aio4j.Aio;
  * process (see {@link SubprocessFigure}), 12 {@code watchdog}, what the always-on watchdog
  * costs (see {@link WatchdogFigure}), and 13 {@code echo-group}, the echo server on one loop
  * against a two-loop {@code LoopGroup} (see {@link EchoGroupFigure}; it runs only when named), and
- * 14 {@code watchdog-echo}, only the echo half of figure 12 (it runs only when named).
+ * 14 {@code watchdog-echo}, only the echo half of figure 12 (it runs only when named), and 15 {@code db},
+ * 10,000 queries from 100 tasks over a pool of 20 against asyncpg on asyncio and uvloop (see
+ * {@link DbFigure}; it runs only when named).
  * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
@@ -167,7 +169,7 @@ public final class BenchMain {
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
                 + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
-                + " (default: all but echo, tls-echo and echo-group, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min; echo-group ~9 min, --quick ~2 min; watchdog-echo, the echo half of watchdog, ~3 min)";
+                + " (default: all but echo, tls-echo and echo-group, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min; echo-group ~9 min, --quick ~2 min; watchdog-echo, the echo half of watchdog, ~3 min; db ~3 min)";
     }
 
     // ================================================================ the harness
@@ -197,6 +199,10 @@ public final class BenchMain {
             }
             if (figure == Figure.WATCHDOG) {
                 new WatchdogFigure(plan, logDir).run();
+                continue;
+            }
+            if (figure == Figure.DB) {
+                new DbFigure(plan, logDir, UVLOOP_PYTHON).run();
                 continue;
             }
             if (figure == Figure.WATCHDOG_ECHO) {
@@ -470,7 +476,7 @@ public final class BenchMain {
                 case QUEUE -> KotlinPeers.queue(plan);
                 case LOCK -> KotlinPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+                case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO, DB -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
             };
             case VTHREADS -> switch (figure) {
@@ -481,7 +487,7 @@ public final class BenchMain {
                 case QUEUE -> VirtualThreadPeers.queue(plan);
                 case LOCK -> VirtualThreadPeers.lock(plan);
                 case MEMORY -> throw new AssertionError("handled above");
-                case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+                case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO, DB -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
             };
             default -> throw new IllegalArgumentException(variant.label + " is not a JVM variant");
@@ -519,7 +525,7 @@ public final class BenchMain {
                         () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
-            case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
+            case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO, DB -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
             case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled by the caller");
         };
     }

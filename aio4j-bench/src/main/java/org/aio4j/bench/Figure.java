@@ -54,7 +54,10 @@ enum Figure {
             new Metric("echo-group", "echo-group", "req/s")),
     /** Only the echo half of figure 12 (the watchdog on and off under the echo server); run only when named. */
     WATCHDOG_ECHO("watchdog-echo", null, 0,
-            new Metric("watchdog-echo", "watchdog cost, echo", "req/s"));
+            new Metric("watchdog-echo", "watchdog cost, echo", "req/s")),
+    /** 10,000 queries from 100 tasks over a pool of 20 against asyncpg; {@link DbFigure}, run only when named. */
+    DB("db", null, 0,
+            new Metric("db", "db", "queries/s"));
 
     /**
      * One printed line of a figure.
@@ -133,10 +136,10 @@ enum Figure {
 
     /** Whether a run without figure arguments includes this figure (not echo: it takes ~20 min). */
     boolean inDefaultRun() {
-        return this != ECHO && this != TLS_ECHO && this != ECHO_GROUP && this != WATCHDOG_ECHO;
+        return this != ECHO && this != TLS_ECHO && this != ECHO_GROUP && this != WATCHDOG_ECHO && this != DB;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-14). */
+    /** The figure named by {@code arg}: its id or its number (1-15). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

@@ -253,7 +253,9 @@ public final class Pool {
         CancelledError pending = null;
         boolean healthy;
         try {
-            healthy = Blocking.uncancellable(() -> {
+            // The common case, with no driver call that does I/O: a connection that saw nothing unusual
+            // and has no transaction open (drivers keep the closed and auto-commit states in memory).
+            healthy = !suspect && !c.isClosed() && c.getAutoCommit() || Blocking.uncancellable(() -> {
                 if (c.isClosed()) {
                     return false;
                 }

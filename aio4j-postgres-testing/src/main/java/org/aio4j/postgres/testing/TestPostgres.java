@@ -36,7 +36,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * A started server is a fresh cluster in a temporary directory, listening on 127.0.0.1 only, on a free
  * port, with trust authentication for the user {@code postgres} and durability switched off (fsync,
- * synchronous commit); {@link #close()} stops it and deletes the cluster. PostgreSQL refuses to run as
+ * synchronous commit); {@link #close()} stops it and deletes the cluster, and so does the JVM's exit if
+ * nobody closed it (Ctrl-C, SIGTERM; a killed JVM leaves the server running). PostgreSQL refuses to run as
  * root, so under root (containers, CI) the server runs as the user {@code nobody} through
  * {@code setpriv}; this is also why the embedded library's own launcher is not used.
  */
@@ -53,6 +54,8 @@ public final class TestPostgres implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final Path binDir;
+    /** Stops a started server when the JVM exits without {@link #close()} (Ctrl-C, SIGTERM). */
+    private Thread exitHook;
 
     private TestPostgres(String jdbcUrl, String host, int port, String user, String password, Process process,
                          Path dataDir, Path binDir) {
@@ -77,8 +80,6 @@ public final class TestPostgres implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            TestPostgres s = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "aio4j-test-postgres-stop"));
         }
         return shared;
     }
@@ -118,7 +119,10 @@ public final class TestPostgres implements AutoCloseable {
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
             try {
                 awaitReady(p, url, log);
-                return new TestPostgres(url, "127.0.0.1", port, USER, "", p, dataDir, binDir);
+                TestPostgres pg = new TestPostgres(url, "127.0.0.1", port, USER, "", p, dataDir, binDir);
+                pg.exitHook = new Thread(pg::close, "aio4j-test-postgres-stop");
+                Runtime.getRuntime().addShutdownHook(pg.exitHook);
+                return pg;
             } catch (IOException e) {
                 last = e;
                 p.destroyForcibly();
@@ -175,6 +179,13 @@ public final class TestPostgres implements AutoCloseable {
     /** Stops a server this class started (an immediate shutdown) and deletes its cluster. Idempotent. */
     @Override
     public synchronized void close() {
+        if (exitHook != null && Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException exiting) {
+                // the JVM is shutting down: the hook runs (and finds the server stopped)
+            }
+        }
         if (process == null || !process.isAlive() && dataDir != null && !Files.exists(dataDir)) {
             return;
         }

@@ -1,0 +1,190 @@
+package org.aio4j.bench.db;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.aio4j.Aio;
+import org.aio4j.Coro;
+import org.aio4j.jdbc.Pool;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The database figure's JVM client: {@code tasks} concurrent workers run {@code queries} simple queries
+ * each ({@code SELECT ?::int}) over a pool of {@code pool} connections, for warm-up rounds and then
+ * measured rounds; prints {@code RESULT qps <median> queries/s} and {@code RESULT cpu-us <median> us/query}
+ * (this process's CPU time over a round, per query).
+ *
+ * <pre>
+ * DbLoadClient --url URL --user U --mode aio4j|vthreads [--tasks 100] [--queries 100] [--pool 20]
+ *              [--warmup 3] [--rounds 5]
+ * </pre>
+ * {@code aio4j}: one event loop, {@code org.aio4j.jdbc.Pool}, a task per worker (the strand mode is this
+ * JVM's: {@code -Daio4j.strands=portable} for the portable one). {@code vthreads}: the JVM peer, a virtual
+ * thread per worker and a blocking queue of plain JDBC connections as the pool.
+ */
+public final class DbLoadClient {
+    private DbLoadClient() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = null;
+        String user = "postgres";
+        String mode = "aio4j";
+        int tasks = 100;
+        int queries = 100;
+        int pool = 20;
+        int warmup = 3;
+        int rounds = 5;
+        for (int i = 0; i < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--url" -> url = v;
+                case "--user" -> user = v;
+                case "--mode" -> mode = v;
+                case "--tasks" -> tasks = Integer.parseInt(v);
+                case "--queries" -> queries = Integer.parseInt(v);
+                case "--pool" -> pool = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
+        double[][] results = switch (mode) {
+            case "vthreads" -> vthreads(ds, tasks, queries, pool, warmup, rounds, false);
+            case "aio4j-raw" -> vthreads(ds, tasks, queries, pool, warmup, rounds, true);
+            default -> aio4j(ds, tasks, queries, pool, warmup, rounds);
+        };
+        System.out.printf(Locale.ROOT, "RESULT qps %.1f queries/s%n", median(results[0]));
+        System.out.printf(Locale.ROOT, "RESULT cpu-us %.3f us/query%n", median(results[1]));
+        System.out.println("RESULT strand-mode " + (Aio.strandMode().ordinal()) + " mode");
+    }
+
+    private static double[][] aio4j(PGSimpleDataSource ds, int tasks, int queries, int size, int warmup, int rounds) {
+        return Aio.run(Aio.async(() -> {
+            Pool pool = Pool.create(ds, size, size);
+            double[] qps = new double[rounds];
+            double[] cpu = new double[rounds];
+            for (int r = -warmup; r < rounds; r++) {
+                long cpu0 = cpuNanos();
+                long t0 = System.nanoTime();
+                List<Coro<Long>> workers = new ArrayList<>(tasks);
+                for (int t = 0; t < tasks; t++) {
+                    workers.add(Aio.async(() -> {
+                        long sum = 0;
+                        for (int q = 0; q < queries; q++) {
+                            int v = pool.fetchval("SELECT ?::int", q);
+                            sum += v;
+                        }
+                        return sum;
+                    }));
+                }
+                List<Long> sums = Aio.await(Aio.gather(workers));
+                check(sums, queries);
+                record(r, qps, cpu, tasks * queries, t0, cpu0);
+            }
+            pool.close();
+            return new double[][] {qps, cpu};
+        }));
+    }
+
+    /**
+     * The JVM peer; with {@code onLoop}, the same blocking code as aio4j tasks on one loop (no pool layer:
+     * what the loop's scheduling alone costs).
+     */
+    private static double[][] vthreads(PGSimpleDataSource ds, int tasks, int queries, int size, int warmup, int rounds,
+                                       boolean onLoop) throws Exception {
+        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(size);
+        for (int i = 0; i < size; i++) {
+            pool.add(ds.getConnection());
+        }
+        double[] qps = new double[rounds];
+        double[] cpu = new double[rounds];
+        for (int r = -warmup; r < rounds; r++) {
+            long cpu0 = cpuNanos();
+            long t0 = System.nanoTime();
+            long[] sums = new long[tasks];
+            Thread[] threads = new Thread[tasks];
+            List<Coro<Void>> onLoopTasks = new ArrayList<>();
+            for (int t = 0; t < tasks; t++) {
+                int me = t;
+                Runnable worker = () -> {
+                    try {
+                        for (int q = 0; q < queries; q++) {
+                            Connection c = pool.take();
+                            try (PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+                                ps.setObject(1, q);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    rs.next();
+                                    sums[me] += rs.getInt(1);
+                                }
+                            } finally {
+                                pool.put(c);
+                            }
+                        }
+                    } catch (SQLException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                if (onLoop) {
+                    onLoopTasks.add(Aio.async(worker::run));
+                } else {
+                    threads[t] = Thread.ofVirtual().start(worker);
+                }
+            }
+            if (onLoop) {
+                Aio.run(Aio.async(() -> Aio.await(Aio.gather(onLoopTasks))));
+            } else {
+                for (Thread t : threads) {
+                    t.join();
+                }
+            }
+            check(Arrays.stream(sums).boxed().toList(), queries);
+            record(r, qps, cpu, tasks * queries, t0, cpu0);
+        }
+        for (Connection c : pool) {
+            c.close();
+        }
+        return new double[][] {qps, cpu};
+    }
+
+    private static void check(List<Long> sums, int queries) {
+        long expected = (long) queries * (queries - 1) / 2;
+        for (long s : sums) {
+            if (s != expected) {
+                throw new IllegalStateException("a worker's sum is " + s + ", expected " + expected);
+            }
+        }
+    }
+
+    private static void record(int round, double[] qps, double[] cpu, int total, long t0, long cpu0) {
+        long wall = System.nanoTime() - t0;
+        long used = cpuNanos() - cpu0;
+        System.err.printf(Locale.ROOT, "round %d: %.0f queries/s, %.2f us CPU/query%n", round,
+                total / (wall / 1e9), used / 1e3 / total);
+        if (round >= 0) {
+            qps[round] = total / (wall / 1e9);
+            cpu[round] = used / 1e3 / total;
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
