@@ -20,8 +20,10 @@ import org.aio4j.postgres.testing.TestPostgres;
  * <ul>
  *   <li>{@code aio4j}: {@code org.aio4j.jdbc.Pool} on the PostgreSQL JDBC driver, fast strand mode;</li>
  *   <li>{@code aio4j-portable}: the same in the portable strand mode ({@code -Daio4j.strands=portable});</li>
+ *   <li>{@code aio4j-hikari}: the design not taken, aio4j tasks calling HikariCP (7.1.0) and the driver
+ *       directly on their own virtual threads;</li>
  *   <li>{@code vthreads-jdbc}: the JVM peer, a virtual thread per worker over a blocking queue of 20 plain
- *       JDBC connections;</li>
+ *       JDBC connections; {@code vthreads-hikari}: the same over HikariCP;</li>
  *   <li>{@code asyncpg-asyncio} and {@code asyncpg-uvloop}: asyncpg's pool (Debian's
  *       {@code python3-asyncpg}), on asyncio and on uvloop; n/a when asyncpg is missing.</li>
  * </ul>
@@ -39,8 +41,8 @@ final class DbFigure {
      * --quick), and the line gives each column's median. Client CPU is the child's own process CPU
      * time; the server's is not counted (it is the same server for every column).
      */
-    private static final List<String> COLUMNS = List.of("aio4j", "aio4j-portable", "vthreads-jdbc",
-            "asyncpg-asyncio", "asyncpg-uvloop");
+    private static final List<String> COLUMNS = List.of("aio4j", "aio4j-portable", "aio4j-hikari", "vthreads-jdbc",
+            "vthreads-hikari", "asyncpg-asyncio", "asyncpg-uvloop");
 
     private final Plan plan;
     private final Path logDir;
@@ -124,11 +126,15 @@ final class DbFigure {
         List<String> common = List.of("--warmup", warmup, "--rounds", measured);
         List<String> command;
         switch (column) {
-            case "aio4j", "aio4j-portable", "vthreads-jdbc" -> {
+            case "aio4j", "aio4j-portable", "aio4j-hikari", "vthreads-jdbc", "vthreads-hikari" -> {
                 command = new ArrayList<>(EchoFigure.javaCommand("org.aio4j.bench.db.DbLoadClient",
                         column.equals("aio4j-portable") ? List.of("-Daio4j.strands=portable") : List.of()));
                 command.addAll(List.of("--url", pg.jdbcUrl(), "--user", pg.user(), "--mode",
-                        column.equals("vthreads-jdbc") ? "vthreads" : "aio4j"));
+                        switch (column) {
+                            case "vthreads-jdbc" -> "vthreads";
+                            case "aio4j-portable" -> "aio4j";
+                            default -> column;
+                        }));
             }
             default -> {
                 command = new ArrayList<>(List.of(python, script.toString(), "--host", pg.host(),

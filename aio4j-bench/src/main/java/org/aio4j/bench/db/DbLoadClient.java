@@ -23,12 +23,14 @@ import org.postgresql.ds.PGSimpleDataSource;
  * (this process's CPU time over a round, per query).
  *
  * <pre>
- * DbLoadClient --url URL --user U --mode aio4j|vthreads [--tasks 100] [--queries 100] [--pool 20]
+ * DbLoadClient --url URL --user U --mode aio4j|vthreads|aio4j-raw|vthreads-hikari|aio4j-hikari [--tasks 100] [--queries 100] [--pool 20]
  *              [--warmup 3] [--rounds 5]
  * </pre>
  * {@code aio4j}: one event loop, {@code org.aio4j.jdbc.Pool}, a task per worker (the strand mode is this
  * JVM's: {@code -Daio4j.strands=portable} for the portable one). {@code vthreads}: the JVM peer, a virtual
- * thread per worker and a blocking queue of plain JDBC connections as the pool.
+ * thread per worker and a blocking queue of plain JDBC connections as the pool. {@code aio4j-raw}: that
+ * blocking code as aio4j tasks (no pool layer). {@code vthreads-hikari} and {@code aio4j-hikari}: the same
+ * two with HikariCP as the pool.
  */
 public final class DbLoadClient {
     private DbLoadClient() {
@@ -61,8 +63,10 @@ public final class DbLoadClient {
         ds.setUrl(url);
         ds.setUser(user);
         double[][] results = switch (mode) {
-            case "vthreads" -> vthreads(ds, tasks, queries, pool, warmup, rounds, false);
-            case "aio4j-raw" -> vthreads(ds, tasks, queries, pool, warmup, rounds, true);
+            case "vthreads" -> vthreads(queue(ds, pool), tasks, queries, warmup, rounds, false);
+            case "aio4j-raw" -> vthreads(queue(ds, pool), tasks, queries, warmup, rounds, true);
+            case "vthreads-hikari" -> vthreads(hikari(ds, pool), tasks, queries, warmup, rounds, false);
+            case "aio4j-hikari" -> vthreads(hikari(ds, pool), tasks, queries, warmup, rounds, true);
             default -> aio4j(ds, tasks, queries, pool, warmup, rounds);
         };
         System.out.printf(Locale.ROOT, "RESULT qps %.1f queries/s%n", median(results[0]));
@@ -102,12 +106,63 @@ public final class DbLoadClient {
      * The JVM peer; with {@code onLoop}, the same blocking code as aio4j tasks on one loop (no pool layer:
      * what the loop's scheduling alone costs).
      */
-    private static double[][] vthreads(PGSimpleDataSource ds, int tasks, int queries, int size, int warmup, int rounds,
-                                       boolean onLoop) throws Exception {
+    /** Where the blocking workers take a connection from and give it back to. */
+    private interface Source extends AutoCloseable {
+        Connection take() throws SQLException, InterruptedException;
+
+        void give(Connection c) throws SQLException, InterruptedException;
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** A blocking queue of plain connections: the smallest blocking pool. */
+    private static Source queue(PGSimpleDataSource ds, int size) throws SQLException {
         BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
             pool.add(ds.getConnection());
         }
+        return new Source() {
+            public Connection take() throws InterruptedException {
+                return pool.take();
+            }
+
+            public void give(Connection c) throws InterruptedException {
+                pool.put(c);
+            }
+
+            public void close() throws SQLException {
+                for (Connection c : pool) {
+                    c.close();
+                }
+            }
+        };
+    }
+
+    /** HikariCP, fixed at {@code size} connections: the alternative to aio4j's own pool. */
+    private static Source hikari(PGSimpleDataSource ds, int size) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setDataSource(ds);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+        return new Source() {
+            public Connection take() throws SQLException {
+                return pool.getConnection();
+            }
+
+            public void give(Connection c) throws SQLException {
+                c.close();
+            }
+
+            public void close() {
+                pool.close();
+            }
+        };
+    }
+
+    private static double[][] vthreads(Source pool, int tasks, int queries, int warmup, int rounds,
+                                       boolean onLoop) throws Exception {
         double[] qps = new double[rounds];
         double[] cpu = new double[rounds];
         for (int r = -warmup; r < rounds; r++) {
@@ -129,7 +184,7 @@ public final class DbLoadClient {
                                     sums[me] += rs.getInt(1);
                                 }
                             } finally {
-                                pool.put(c);
+                                pool.give(c);
                             }
                         }
                     } catch (SQLException | InterruptedException e) {
@@ -152,9 +207,7 @@ public final class DbLoadClient {
             check(Arrays.stream(sums).boxed().toList(), queries);
             record(r, qps, cpu, tasks * queries, t0, cpu0);
         }
-        for (Connection c : pool) {
-            c.close();
-        }
+        pool.close();
         return new double[][] {qps, cpu};
     }
 
