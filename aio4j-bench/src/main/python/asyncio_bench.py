@@ -23,6 +23,9 @@ Figures (the same scenarios as aio4j, Kotlin and virtual threads; see BenchMain 
   asyncgen      an async generator yields 0 .. 999,999; two RESULT lines:    ns/item
                 asyncgen-for: `async for v in agen(): s += v` (sum checked);
                 asyncgen-comp: `[i async for i in agen() if i % 2]` (length, sum checked)
+  timers        1,000,000 loop.call_later timers (delays 0-999 us), all fired  ns/timer
+  semaphore     100,000 tasks through asyncio.Semaphore(50), sleep(0) held    ns/task
+  timeout-scope `async with asyncio.timeout(10): ...` entered and left        ns/scope
   subprocess    200 child processes one after the other; two RESULT lines:   us/process
                 subprocess-spawn: create_subprocess_exec("true", stdin=DEVNULL,
                 stdout=DEVNULL) then wait(); subprocess-cat: "cat" with stdin and stdout
@@ -56,6 +59,10 @@ LOCK_TASKS = 4
 LOCK_ACQUIRES_PER_TASK = 50_000
 ASYNCGEN_ITEMS = 1_000_000
 SUBPROCESS_COUNT = 200
+TIMERS = 1_000_000
+SEMAPHORE_TASKS = 100_000
+SEMAPHORE_PERMITS = 50
+TIMEOUT_SCOPES = 1_000_000
 
 
 # --- scenarios: each returns the figure for one measurement -------------------------------------
@@ -243,6 +250,59 @@ def memory_once(runner, count):
     return runner.run(main())
 
 
+def timers(runner, count):
+    """count call_later timers (delays 0-999 us) scheduled, then all fired: ns per timer."""
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        fired = 0
+
+        def callback():
+            nonlocal fired
+            fired += 1
+            if fired == count:
+                done.set_result(fired)
+
+        for i in range(count):
+            loop.call_later((i % 1000) * 1e-6, callback)
+        return await done
+
+    return timed(runner, main, expect=count) * 1e9 / count
+
+
+def semaphore(runner, count):
+    """count tasks through asyncio.Semaphore(SEMAPHORE_PERMITS), each sleep(0) while holding: ns per task."""
+
+    async def main():
+        sem = asyncio.Semaphore(SEMAPHORE_PERMITS)
+        passed = 0
+
+        async def worker():
+            nonlocal passed
+            async with sem:
+                await asyncio.sleep(0)
+                passed += 1
+
+        await asyncio.gather(*(worker() for _ in range(count)))
+        return passed
+
+    return timed(runner, main, expect=count) * 1e9 / count
+
+
+def timeout_scope(runner, count):
+    """count `async with asyncio.timeout(10)` scopes entered and left without firing: ns per scope."""
+
+    async def main():
+        ran = 0
+        for _ in range(count):
+            async with asyncio.timeout(10):
+                ran += 1
+        return ran
+
+    return timed(runner, main, expect=count) * 1e9 / count
+
+
 # --- helpers ---------------------------------------------------------------------------------------
 
 
@@ -285,6 +345,9 @@ SCENARIOS = {
     "lock": (lock, LOCK_ACQUIRES_PER_TASK, "ns/acquire"),
     "asyncgen": (asyncgen, ASYNCGEN_ITEMS, "ns/item"),  # returns {key: value}: several lines
     "subprocess": (subprocess_figure, SUBPROCESS_COUNT, "us/process"),  # {key: value} too
+    "timers": (timers, TIMERS, "ns/timer"),
+    "semaphore": (semaphore, SEMAPHORE_TASKS, "ns/task"),
+    "timeout-scope": (timeout_scope, TIMEOUT_SCOPES, "ns/scope"),
 }
 
 

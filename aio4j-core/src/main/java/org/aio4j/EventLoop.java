@@ -87,6 +87,10 @@ public final class EventLoop {
 
     // ------------------------------------------------------------ loop thread only
     private final ReadyQueue ready = new ReadyQueue();
+
+    ReadyQueue readyQueue() {
+        return ready;
+    }
     private long iterations;
     private long selectNanos;
     private final TimerQueue timers = new TimerQueue();

@@ -100,6 +100,21 @@ final class ReadyQueue {
      * Runs one item: a failure goes to the loop's exception handler, except the fatal errors that stop
      * the loop; in debug mode a slow item is reported.
      */
+    /** Timeout scopes entered during the running item whose timers are still to be armed (Timeout). */
+    Timeout unarmed;
+
+    /** Arms the timers of the scopes the item left open (see Timeout's notes). */
+    private void armTimeouts() {
+        Timeout t = unarmed;
+        unarmed = null;
+        while (t != null) {
+            Timeout next = t.nextUnarmed;
+            t.nextUnarmed = null;
+            t.arm();
+            t = next;
+        }
+    }
+
     void runItem(EventLoop loop, Object item) {
         boolean timed = loop.isDebug(); // read once: the item may turn debug mode on or off
         long started = timed ? SystemClock.INSTANCE.nanoTime() : 0;
@@ -131,6 +146,9 @@ final class ReadyQueue {
             Handle h = item instanceof Handle hh ? hh : null;
             loop.callExceptionHandler(new ExceptionContext("Exception in callback " + item, e, null, h, null));
         } finally {
+            if (unarmed != null) {
+                armTimeouts();
+            }
             watch.exit();
             recording = null;
             if (timeline != null) {

@@ -30,6 +30,15 @@ public final class Timeout {
      * count is back to what it was at entry, i.e. no other cancellation is pending. With the
      * Python 3.13 uncancel() (see Task#uncancel) a cancellation that expired but was never delivered
      * (the body ended first) is dropped instead of hitting the task's next await.
+     *
+     * The expiry timer is armed lazily: a deadline still ahead when the scope is entered (or
+     * rescheduled) is not put in the timer heap at once, but on the loop's list of unarmed scopes
+     * (ReadyQueue.unarmed), which the loop arms when the current item (the task's step) ends. No
+     * timer can run during that item anyway, so nothing fires differently: a scope left within the
+     * step that entered it (the common "timeout that did not fire") costs no timer, no heap entry
+     * and no clock read beyond the one that computed its deadline. A deadline that passed during
+     * the step is still in the past when armed, and fires at the next iteration in deadline order,
+     * as it would have from the heap.
      */
 
     private enum State { ENTERED, EXPIRING, EXPIRED, EXITED }
@@ -43,6 +52,10 @@ public final class Timeout {
     private State state = State.ENTERED;
     private Deadline deadline = Deadline.NONE;
     private Handle expiry;
+    /** Whether the deadline waits on the loop's unarmed list for the end of the current item. */
+    private boolean unarmed;
+    /** The next scope on that list. */
+    Timeout nextUnarmed;
     // for the TimeoutError's message only
     /** The relative deadline {@code timeout(s)} was given, in nanoseconds, or NO_BUDGET. */
     private final long budgetNanos;
@@ -56,7 +69,9 @@ public final class Timeout {
         this.task = task;
         this.cancellingAtEntry = task.cancelling();
         this.budgetNanos = budgetNanos;
-        this.enteredAt = loop.timeNanos();
+        // timeout(s) computed its deadline from the clock just now: no second read for the message's
+        // "entered at"
+        this.enteredAt = budgetNanos > 0 && !deadline.isNone() ? deadline.nanos() - budgetNanos : loop.timeNanos();
         schedule(deadline);
     }
 
@@ -104,8 +119,25 @@ public final class Timeout {
             expiry = null;
         }
         deadline = when;
-        if (!when.isNone()) {
-            expiry = when.passed(loop.timeNanos()) ? loop.callSoon(this::expire) : loop.callAtNanos(when.nanos(), this::expire);
+        if (when.isNone()) {
+            return; // if on the unarmed list, arm() finds no deadline
+        }
+        boolean ahead = budgetNanos > 0 && !rescheduled || !when.passed(loop.timeNanos());
+        if (!ahead) {
+            expiry = loop.callSoon(this::expire); // past already: expires at the next iteration (arm() skips)
+        } else if (!unarmed) {
+            unarmed = true;
+            ReadyQueue q = loop.readyQueue();
+            nextUnarmed = q.unarmed;
+            q.unarmed = this;
+        } // else already on the list: arm() uses the deadline it finds then
+    }
+
+    /** The item that entered (or rescheduled) the scope ended: the deadline goes into the timer heap. */
+    void arm() {
+        unarmed = false;
+        if (state == State.ENTERED && !deadline.isNone() && expiry == null) {
+            expiry = loop.callAtNanos(deadline.nanos(), this::expire);
         }
     }
 
@@ -124,6 +156,14 @@ public final class Timeout {
         if (expiry != null) {
             expiry.cancel();
             expiry = null;
+        }
+        if (unarmed) {
+            ReadyQueue q = loop.readyQueue();
+            if (q.unarmed == this) { // the innermost scope, left in the step that entered it: the usual case
+                q.unarmed = nextUnarmed;
+                nextUnarmed = null;
+                unarmed = false;
+            } // else arm() finds the scope exited and skips it
         }
         if (state == State.EXPIRING) {
             state = State.EXPIRED;

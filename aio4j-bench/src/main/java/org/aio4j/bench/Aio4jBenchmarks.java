@@ -122,6 +122,27 @@ public class Aio4jBenchmarks {
         return lock(Workload.LOCK_TASKS, Workload.LOCK_ACQUIRES_PER_TASK);
     }
 
+    /** Figure 16: ns per callLater timer, 1M scheduled (delays 0-999 us) and fired. */
+    @Benchmark
+    @OperationsPerInvocation(Workload.TIMERS)
+    public int timers() {
+        return timers(Workload.TIMERS);
+    }
+
+    /** Figure 17: ns per task of 100k tasks through Semaphore(50), each sleep(0) while holding. */
+    @Benchmark
+    @OperationsPerInvocation(Workload.SEMAPHORE_TASKS)
+    public int semaphore() {
+        return semaphore(Workload.SEMAPHORE_TASKS);
+    }
+
+    /** Figure 18: ns per timeout() scope entered and left without firing. */
+    @Benchmark
+    @OperationsPerInvocation(Workload.TIMEOUT_SCOPES)
+    public int timeoutScope() {
+        return timeoutScopes(Workload.TIMEOUT_SCOPES);
+    }
+
     /** The number of tasks of figure 4 (quick mode passes a tenth through JMH's -p). */
     @State(Scope.Benchmark)
     public static class GatherSize {
@@ -265,6 +286,57 @@ public class Aio4jBenchmarks {
             Aio.sleep(0);
             Aio.sleep(0);
             return probe.perTask(count);
+        }));
+    }
+
+    /** Schedules {@code count} callLater timers (delays 0-999 us) and waits until all fired; returns how many fired. */
+    static int timers(int count) {
+        return Aio.run(Aio.async(() -> {
+            org.aio4j.EventLoop loop = Aio.runningLoop();
+            org.aio4j.Future<Integer> done = loop.createFuture();
+            int[] fired = {0};
+            Runnable callback = () -> {
+                if (++fired[0] == count) {
+                    done.setResult(fired[0]);
+                }
+            };
+            for (int i = 0; i < count; i++) {
+                loop.callLater((i % 1000) * 1e-6, callback);
+            }
+            return Workload.checkCount("timers", count, Aio.await(done));
+        }));
+    }
+
+    /** {@code tasks} tasks each acquire a Semaphore(50) permit, sleep(0) and release; returns how many passed. */
+    @SuppressWarnings("try") // `held` is only there to release the permit when the block ends
+    static int semaphore(int tasks) {
+        return Aio.run(Aio.async(() -> {
+            org.aio4j.sync.Semaphore sem = org.aio4j.sync.Semaphore.create(Workload.SEMAPHORE_PERMITS);
+            int[] passed = {0};
+            java.util.List<org.aio4j.Coro<Void>> workers = new java.util.ArrayList<>(tasks);
+            for (int t = 0; t < tasks; t++) {
+                workers.add(Aio.async(() -> {
+                    try (org.aio4j.sync.Acquired held = sem.acquire()) {
+                        Aio.sleep(0);
+                        passed[0]++;
+                    }
+                }));
+            }
+            Aio.await(Aio.gather(workers));
+            return Workload.checkCount("semaphore", tasks, passed[0]);
+        }));
+    }
+
+    /** Enters and leaves {@code count} timeout(10 s) scopes whose body returns at once; returns how many ran. */
+    static int timeoutScopes(int count) {
+        return Aio.run(Aio.async(() -> {
+            int[] ran = {0};
+            for (int i = 0; i < count; i++) {
+                Aio.timeout(10.0, () -> {
+                    ran[0]++;
+                });
+            }
+            return Workload.checkCount("timeout-scope", count, ran[0]);
         }));
     }
 }

@@ -41,7 +41,9 @@ import org.aio4j.Aio;
  * against a two-loop {@code LoopGroup} (see {@link EchoGroupFigure}; it runs only when named), and
  * 14 {@code watchdog-echo}, only the echo half of figure 12 (it runs only when named), and 15 {@code db},
  * 10,000 queries from 100 tasks over a pool of 20 against asyncpg on asyncio and uvloop (see
- * {@link DbFigure}; it runs only when named).
+ * {@link DbFigure}; it runs only when named); 16 {@code timers} (1M callLater timers scheduled and fired),
+ * 17 {@code semaphore} (100k tasks through Semaphore(50), each sleep(0) while holding) and 18
+ * {@code timeout-scope} (one timeout() scope entered and left without firing).
  * {@code --quick} divides
  * the counts by 10 and measures once after one warm-up: a smoke run of a minute or two (a full run
  * of figures 1-5 takes about 13 minutes on 2 cores; figures 6, 7 and 9 add about a minute each). Figure
@@ -475,6 +477,9 @@ public final class BenchMain {
                 case GATHER -> KotlinPeers.gather(plan);
                 case QUEUE -> KotlinPeers.queue(plan);
                 case LOCK -> KotlinPeers.lock(plan);
+                case TIMERS -> KotlinPeers.timers(plan);
+                case SEMAPHORE -> KotlinPeers.semaphore(plan);
+                case TIMEOUT_SCOPE -> KotlinPeers.timeoutScope(plan);
                 case MEMORY -> throw new AssertionError("handled above");
                 case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO, DB -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
@@ -486,6 +491,10 @@ public final class BenchMain {
                 case GATHER -> VirtualThreadPeers.gather(plan);
                 case QUEUE -> VirtualThreadPeers.queue(plan);
                 case LOCK -> VirtualThreadPeers.lock(plan);
+                case TIMERS -> VirtualThreadPeers.timers(plan);
+                case SEMAPHORE -> VirtualThreadPeers.semaphore(plan);
+                case TIMEOUT_SCOPE -> throw new IllegalArgumentException("plain virtual threads have no timeout scope"
+                        + " (a deadline is a parameter of each blocking call)");
                 case MEMORY -> throw new AssertionError("handled above");
                 case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO, DB -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");
                 case ASYNCGEN, SUBPROCESS, WATCHDOG -> throw new AssertionError("handled above");
@@ -523,6 +532,18 @@ public final class BenchMain {
                 int tasks = Workload.LOCK_TASKS;
                 yield Samples.medianOf(plan,
                         () -> timed(() -> Aio4jBenchmarks.lock(tasks, perTask)) / ((double) tasks * perTask));
+            }
+            case TIMERS -> {
+                int count = plan.count(Workload.TIMERS);
+                yield Samples.medianOf(plan, () -> timed(() -> Aio4jBenchmarks.timers(count)) / count);
+            }
+            case SEMAPHORE -> {
+                int count = plan.count(Workload.SEMAPHORE_TASKS);
+                yield Samples.medianOf(plan, () -> timed(() -> Aio4jBenchmarks.semaphore(count)) / count);
+            }
+            case TIMEOUT_SCOPE -> {
+                int count = plan.count(Workload.TIMEOUT_SCOPES);
+                yield Samples.medianOf(plan, () -> timed(() -> Aio4jBenchmarks.timeoutScopes(count)) / count);
             }
             case MEMORY -> throw new AssertionError("not a timing figure");
             case ECHO, TLS_ECHO, ECHO_GROUP, WATCHDOG_ECHO, DB -> throw new IllegalArgumentException(figure.id() + " has no child mode: run it from the harness");

@@ -57,7 +57,17 @@ enum Figure {
             new Metric("watchdog-echo", "watchdog cost, echo", "req/s")),
     /** 10,000 queries from 100 tasks over a pool of 20 against asyncpg; {@link DbFigure}, run only when named. */
     DB("db", null, 0,
-            new Metric("db", "db", "queries/s"));
+            new Metric("db", "db", "queries/s")),
+    /** 1M callLater timers (delays 0-999 us) scheduled and fired; the target is a ratio: <= 1/6 of uvloop. */
+    TIMERS("timers", "timers", 0,
+            new Metric("timers", "callLater " + Workload.TIMERS / 1000 + "k timers scheduled and fired", "ns/timer")),
+    /** 100k tasks through Semaphore(50), each sleep(0) while holding; target: within 1.5x of kotlinx. */
+    SEMAPHORE("semaphore", "semaphore", 0,
+            new Metric("semaphore", Workload.SEMAPHORE_TASKS / 1000 + "k tasks through Semaphore("
+                    + Workload.SEMAPHORE_PERMITS + "), sleep(0) held", "ns/task")),
+    /** One timeout() scope entered and left without firing; target <= 100 ns. */
+    TIMEOUT_SCOPE("timeout-scope", "timeoutScope", 0,
+            new Metric("timeout-scope", "timeout() scope entered and left", "ns/scope", 100, false));
 
     /**
      * One printed line of a figure.
@@ -139,7 +149,7 @@ enum Figure {
         return this != ECHO && this != TLS_ECHO && this != ECHO_GROUP && this != WATCHDOG_ECHO && this != DB;
     }
 
-    /** The figure named by {@code arg}: its id or its number (1-15). */
+    /** The figure named by {@code arg}: its id or its number (1-18). */
     static Figure parse(String arg) {
         for (Figure figure : values()) {
             if (figure.id.equals(arg) || String.valueOf(figure.ordinal() + 1).equals(arg)) {

@@ -229,4 +229,52 @@ public final class VirtualThreadPeers {
             throw new IllegalStateException("interrupted while joining benchmark threads", e);
         }
     }
+
+    /**
+     * Figure 16: ns per timer of the JDK's one-thread ScheduledThreadPoolExecutor (plain threads have no
+     * loop timers; this is the JDK's timer queue), 1M scheduled with delays 0-999 us and fired.
+     */
+    public static double timers(Plan plan) {
+        int count = plan.count(Workload.TIMERS);
+        return Samples.medianOf(plan, () -> {
+            long start = System.nanoTime();
+            java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+            java.util.concurrent.CountDownLatch fired = new java.util.concurrent.CountDownLatch(count);
+            for (int i = 0; i < count; i++) {
+                timer.schedule(fired::countDown, (i % 1000), java.util.concurrent.TimeUnit.MICROSECONDS);
+            }
+            try {
+                fired.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            timer.shutdown();
+            return Samples.since(start) / count;
+        });
+    }
+
+    /** Figure 17: ns per thread of 100k virtual threads through a java.util.concurrent.Semaphore(50), yielding while holding. */
+    public static double semaphore(Plan plan) {
+        int count = plan.count(Workload.SEMAPHORE_TASKS);
+        return Samples.medianOf(plan, () -> {
+            long start = System.nanoTime();
+            java.util.concurrent.Semaphore sem = new java.util.concurrent.Semaphore(Workload.SEMAPHORE_PERMITS, true);
+            java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < count; t++) {
+                    threads.submit(() -> {
+                        sem.acquireUninterruptibly();
+                        try {
+                            Thread.yield();
+                            passed.incrementAndGet();
+                        } finally {
+                            sem.release();
+                        }
+                    });
+                }
+            }
+            Workload.checkCount("semaphore", count, passed.get());
+            return Samples.since(start) / count;
+        });
+    }
 }

@@ -39,6 +39,14 @@ final class Workload {
     static final int LOCK_TASKS = 4;
     /** Figure 7: acquisitions of the lock by each task. */
     static final int LOCK_ACQUIRES_PER_TASK = 50_000;
+    /** Figure 16: callLater timers scheduled and fired (delays 0-999 us). */
+    static final int TIMERS = 1_000_000;
+    /** Figure 17: tasks that pass through the semaphore, each doing sleep(0) while holding a permit. */
+    static final int SEMAPHORE_TASKS = 100_000;
+    /** Figure 17: the semaphore's permits. */
+    static final int SEMAPHORE_PERMITS = 50;
+    /** Figure 18: timeout scopes entered and left without firing. */
+    static final int TIMEOUT_SCOPES = 1_000_000;
     /** Figure 9: items an async generator yields, 0 .. ASYNCGEN_ITEMS - 1. */
     static final int ASYNCGEN_ITEMS = 1_000_000;
     /**
@@ -118,4 +126,12 @@ final class Workload {
     }
 
     private Workload() {}
+
+    /** {@code actual}, after checking it is {@code expected} (a scenario that lost work fails). */
+    static int checkCount(String figure, int expected, int actual) {
+        if (actual != expected) {
+            throw new IllegalStateException(figure + ": " + actual + " done, expected " + expected);
+        }
+        return actual;
+    }
 }

@@ -17,6 +17,11 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.yield
+import kotlinx.coroutines.delay
+import kotlin.time.Duration.Companion.microseconds
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.sync.Semaphore
+import kotlinx.coroutines.sync.withPermit
 
 /**
  * The kotlinx.coroutines peers of the figures, on a single thread: every scenario runs inside
@@ -248,5 +253,78 @@ object KotlinPeers {
         val start = System.nanoTime()
         block()
         return Samples.since(start)
+    }
+
+    /**
+     * Figure 16: ns per timer. kotlinx has no public callback timer on its event loop, so each timer
+     * is a coroutine that `delay`s (delays 0-999 us; kotlinx rounds a delay up to whole milliseconds,
+     * and does not suspend for 0).
+     */
+    @JvmStatic
+    fun timers(plan: Plan): Double {
+        val count = plan.count(Workload.TIMERS)
+        return Samples.medianOf(plan) {
+            timed {
+                val fired = runBlocking {
+                    var n = 0
+                    coroutineScope {
+                        repeat(count) { i ->
+                            launch {
+                                delay((i % 1000).microseconds)
+                                n++
+                            }
+                        }
+                    }
+                    n
+                }
+                Workload.checkCount("timers", count, fired)
+            } / count
+        }
+    }
+
+    /** Figure 17: ns per coroutine of 100k through kotlinx's Semaphore(50), each yielding while holding. */
+    @JvmStatic
+    fun semaphore(plan: Plan): Double {
+        val count = plan.count(Workload.SEMAPHORE_TASKS)
+        return Samples.medianOf(plan) {
+            timed {
+                val passed = runBlocking {
+                    val sem = Semaphore(Workload.SEMAPHORE_PERMITS)
+                    var n = 0
+                    coroutineScope {
+                        repeat(count) {
+                            launch {
+                                sem.withPermit {
+                                    yield()
+                                    n++
+                                }
+                            }
+                        }
+                    }
+                    n
+                }
+                Workload.checkCount("semaphore", count, passed)
+            } / count
+        }
+    }
+
+    /** Figure 18: ns per `withTimeout(10 s) { }` entered and left without firing. */
+    @JvmStatic
+    fun timeoutScope(plan: Plan): Double {
+        val count = plan.count(Workload.TIMEOUT_SCOPES)
+        return Samples.medianOf(plan) {
+            timed {
+                val ran = runBlocking {
+                    var n = 0
+                    repeat(count) {
+                        withTimeout(10_000) {
+                            n++
+                        }
+                    }
+                    n
+                }
+                Workload.checkCount("timeout-scope", count, ran)
+            } / count
+        }
     }
 }
