@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.aio4j.StrandMode;
 import org.aio4j.postgres.testing.TestPostgres;
 
 /**
@@ -85,6 +86,11 @@ final class DbFigure {
                     System.err.printf(Locale.ROOT, "[aio4j-bench] db: %s, round %d ...%n", column, round + 1);
                     try {
                         Map<String, Double> r = ChildProcess.run(command, log);
+                        String wrongMode = wrongStrandMode(column, r.get("strand-mode"));
+                        if (wrongMode != null) {
+                            failures.add("db " + column + " left out: " + wrongMode + " (log: " + log + ")");
+                            continue;
+                        }
                         qps.computeIfAbsent(column, k -> new ArrayList<>()).add(r.get("qps"));
                         cpu.computeIfAbsent(column, k -> new ArrayList<>()).add(r.get("cpu-us"));
                     } catch (IOException e) {
@@ -146,6 +152,32 @@ final class DbFigure {
         }
         command.addAll(common);
         return command;
+    }
+
+    /**
+     * Why an aio4j column's child did not measure what its name says (it ran in the other strand mode,
+     * for instance a JVM without the fast mode's {@code --add-opens}), or null if it did or the column
+     * has no strand mode.
+     */
+    private static String wrongStrandMode(String column, Double reported) {
+        StrandMode expected = switch (column) {
+            case "aio4j", "aio4j-hikari" -> StrandMode.LOOP_SCHEDULED;
+            case "aio4j-portable" -> StrandMode.PORTABLE;
+            default -> null;
+        };
+        if (expected == null) {
+            return null;
+        }
+        if (reported == null) {
+            return "the child did not report its strand mode";
+        }
+        int ordinal = reported.intValue();
+        if (ordinal == expected.ordinal()) {
+            return null;
+        }
+        String actual = ordinal >= 0 && ordinal < StrandMode.values().length ? StrandMode.values()[ordinal].name()
+                : "strand mode " + ordinal;
+        return "the child ran in " + actual + ", not " + expected;
     }
 
     /** Why the asyncpg columns cannot run, or null if they can. */

@@ -71,7 +71,8 @@ public final class DbLoadClient {
         };
         System.out.printf(Locale.ROOT, "RESULT qps %.1f queries/s%n", median(results[0]));
         System.out.printf(Locale.ROOT, "RESULT cpu-us %.3f us/query%n", median(results[1]));
-        System.out.println("RESULT strand-mode " + (Aio.strandMode().ordinal()) + " mode");
+        // The ordinal of org.aio4j.StrandMode, so that the harness can refuse a column run in the wrong mode.
+        System.out.println("RESULT strand-mode " + Aio.strandMode().ordinal() + " ordinal");
     }
 
     private static double[][] aio4j(PGSimpleDataSource ds, int tasks, int queries, int size, int warmup, int rounds) {
@@ -102,10 +103,6 @@ public final class DbLoadClient {
         }));
     }
 
-    /**
-     * The JVM peer; with {@code onLoop}, the same blocking code as aio4j tasks on one loop (no pool layer:
-     * what the loop's scheduling alone costs).
-     */
     /** Where the blocking workers take a connection from and give it back to. */
     private interface Source extends AutoCloseable {
         Connection take() throws SQLException, InterruptedException;
@@ -161,6 +158,10 @@ public final class DbLoadClient {
         };
     }
 
+    /**
+     * The JVM peer; with {@code onLoop}, the same blocking code as aio4j tasks on one loop (no pool layer:
+     * what the loop's scheduling alone costs).
+     */
     private static double[][] vthreads(Source pool, int tasks, int queries, int warmup, int rounds,
                                        boolean onLoop) throws Exception {
         double[] qps = new double[rounds];
