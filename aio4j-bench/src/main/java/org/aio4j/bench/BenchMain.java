@@ -171,7 +171,7 @@ public final class BenchMain {
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
                 + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
-                + " (default: all but echo, tls-echo and echo-group, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min; echo-group ~9 min, --quick ~2 min; watchdog-echo, the echo half of watchdog, ~3 min; db ~3 min)";
+                + " (default: all but echo, tls-echo and echo-group, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min; echo-group ~9 min, --quick ~2 min; watchdog-echo, the echo half of watchdog, ~3 min; db ~2 min)";
     }
 
     // ================================================================ the harness

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.aio4j.StrandMode;
 import org.aio4j.postgres.testing.TestPostgres;
 
 /**
@@ -36,7 +37,8 @@ import org.aio4j.postgres.testing.TestPostgres;
 final class DbFigure {
     /*
      * Each column is a child process with warm-up rounds and measured rounds of the whole 10,000
-     * queries, the median of the rounds (DbLoadClient, db_bench.py). The columns run one after the
+     * queries, the median of the rounds (DbLoadClient, db_bench.py). The warm-up is at least 3 rounds
+     * and 5 s (1 and 1 s with --quick): the JVM columns were still getting faster after 3 rounds. The columns run one after the
      * other against the same server, twice each in alternating order with the full plan (once with
      * --quick), and the line gives each column's median. Client CPU is the child's own process CPU
      * time; the server's is not counted (it is the same server for every column).
@@ -68,6 +70,7 @@ final class DbFigure {
         List<String> failures = new ArrayList<>();
         int rounds = plan.quick() ? 1 : 2;
         String warmup = plan.quick() ? "1" : "3";
+        String warmupSeconds = plan.quick() ? "1" : "5";
         String measured = plan.quick() ? "2" : "5";
         try (TestPostgres pg = TestPostgres.start()) {
             for (int round = 0; round < rounds; round++) {
@@ -79,12 +82,17 @@ final class DbFigure {
                     if (column.startsWith("asyncpg") && asyncpgMissing != null) {
                         continue;
                     }
-                    List<String> command = command(column, pg, script, warmup, measured);
+                    List<String> command = command(column, pg, script, warmup, warmupSeconds, measured);
                     Path log = logDir.resolve("db-" + column + "-" + round + ".log");
                     Files.deleteIfExists(log);
                     System.err.printf(Locale.ROOT, "[aio4j-bench] db: %s, round %d ...%n", column, round + 1);
                     try {
                         Map<String, Double> r = ChildProcess.run(command, log);
+                        String wrongMode = wrongStrandMode(column, r.get("strand-mode"));
+                        if (wrongMode != null) {
+                            failures.add("db " + column + " left out: " + wrongMode + " (log: " + log + ")");
+                            continue;
+                        }
                         qps.computeIfAbsent(column, k -> new ArrayList<>()).add(r.get("qps"));
                         cpu.computeIfAbsent(column, k -> new ArrayList<>()).add(r.get("cpu-us"));
                     } catch (IOException e) {
@@ -122,8 +130,9 @@ final class DbFigure {
         }
     }
 
-    private List<String> command(String column, TestPostgres pg, Path script, String warmup, String measured) {
-        List<String> common = List.of("--warmup", warmup, "--rounds", measured);
+    private List<String> command(String column, TestPostgres pg, Path script, String warmup, String warmupSeconds,
+                                 String measured) {
+        List<String> common = List.of("--warmup", warmup, "--warmup-seconds", warmupSeconds, "--rounds", measured);
         List<String> command;
         switch (column) {
             case "aio4j", "aio4j-portable", "aio4j-hikari", "vthreads-jdbc", "vthreads-hikari" -> {
@@ -146,6 +155,32 @@ final class DbFigure {
         }
         command.addAll(common);
         return command;
+    }
+
+    /**
+     * Why an aio4j column's child did not measure what its name says (it ran in the other strand mode,
+     * for instance a JVM without the fast mode's {@code --add-opens}), or null if it did or the column
+     * has no strand mode.
+     */
+    private static String wrongStrandMode(String column, Double reported) {
+        StrandMode expected = switch (column) {
+            case "aio4j", "aio4j-hikari" -> StrandMode.LOOP_SCHEDULED;
+            case "aio4j-portable" -> StrandMode.PORTABLE;
+            default -> null;
+        };
+        if (expected == null) {
+            return null;
+        }
+        if (reported == null) {
+            return "the child did not report its strand mode";
+        }
+        int ordinal = reported.intValue();
+        if (ordinal == expected.ordinal()) {
+            return null;
+        }
+        String actual = ordinal >= 0 && ordinal < StrandMode.values().length ? StrandMode.values()[ordinal].name()
+                : "strand mode " + ordinal;
+        return "the child ran in " + actual + ", not " + expected;
     }
 
     /** Why the asyncpg columns cannot run, or null if they can. */
