@@ -11,8 +11,8 @@ final class TimerQueue {
      * timers make up most of a large heap (then one purge, as asyncio's _run_once does), so cancel is
      * O(1) and the common "timeout that did not fire" costs no heap surgery.
      *
-     * The heap is 4-ary, over parallel arrays: the deadlines and sequence numbers it compares sit in
-     * long[]s, so sifting through a large heap reads contiguous memory instead of following a
+     * The heap is 4-ary, over parallel arrays: the deadlines it compares sit in a long[] (a handle's
+     * sequence number is read only to break a tie), so sifting through a large heap reads contiguous memory instead of following a
      * pointer to a TimerHandle at every level (a java.util.PriorityQueue of handles did, and with a
      * million timers each pop missed the cache about twenty times). Four children per node halve
      * the depth; their keys share cache lines.
@@ -22,7 +22,6 @@ final class TimerQueue {
     private static final int MIN_CANCELLED_TO_PURGE = 100;
 
     private long[] deadlines = new long[16];
-    private long[] sequences = new long[16];
     private TimerHandle[] handles = new TimerHandle[16];
     private int size;
     private long sequence;
@@ -37,7 +36,6 @@ final class TimerQueue {
         if (size == handles.length) {
             int n = size * 2;
             deadlines = java.util.Arrays.copyOf(deadlines, n);
-            sequences = java.util.Arrays.copyOf(sequences, n);
             handles = java.util.Arrays.copyOf(handles, n);
         }
         siftUp(size++, h);
@@ -54,9 +52,7 @@ final class TimerQueue {
             int kept = 0;
             for (int i = 0; i < size; i++) {
                 if (!handles[i].cancelled) {
-                    deadlines[kept] = deadlines[i];
-                    sequences[kept] = sequences[i];
-                    handles[kept++] = handles[i];
+                    move(i, kept++);
                 }
             }
             java.util.Arrays.fill(handles, kept, size, null);
@@ -122,33 +118,37 @@ final class TimerQueue {
         return first;
     }
 
-    /** Whether (deadline a, sequence sa) comes before (b, sb): deadlines wrap-safe, ties by sequence. */
-    private static boolean before(long a, long sa, long b, long sb) {
-        long d = a - b;
-        return d < 0 || d == 0 && sa < sb;
+    /** Whether timer {@code a} (deadline {@code da}) comes before {@code b}: deadlines wrap-safe, ties by sequence. */
+    private static boolean before(long da, TimerHandle a, long db, TimerHandle b) {
+        long diff = da - db;
+        return diff < 0 || diff == 0 && a.sequence < b.sequence;
+    }
+
+    private void move(int from, int to) {
+        deadlines[to] = deadlines[from];
+        handles[to] = handles[from];
+    }
+
+    private void put(int i, TimerHandle h) {
+        deadlines[i] = h.deadline;
+        handles[i] = h;
     }
 
     private void siftUp(int i, TimerHandle h) {
         long d = h.deadline;
-        long sq = h.sequence;
         while (i > 0) {
             int parent = (i - 1) >>> 2;
-            if (!before(d, sq, deadlines[parent], sequences[parent])) {
+            if (!before(d, h, deadlines[parent], handles[parent])) {
                 break;
             }
-            deadlines[i] = deadlines[parent];
-            sequences[i] = sequences[parent];
-            handles[i] = handles[parent];
+            move(parent, i);
             i = parent;
         }
-        deadlines[i] = d;
-        sequences[i] = sq;
-        handles[i] = h;
+        put(i, h);
     }
 
     private void siftDown(int i, TimerHandle h) {
         long d = h.deadline;
-        long sq = h.sequence;
         while (true) {
             int child = (i << 2) + 1;
             if (child >= size) {
@@ -157,20 +157,16 @@ final class TimerQueue {
             int best = child;
             int end = Math.min(child + 4, size);
             for (int c = child + 1; c < end; c++) {
-                if (before(deadlines[c], sequences[c], deadlines[best], sequences[best])) {
+                if (before(deadlines[c], handles[c], deadlines[best], handles[best])) {
                     best = c;
                 }
             }
-            if (!before(deadlines[best], sequences[best], d, sq)) {
+            if (!before(deadlines[best], handles[best], d, h)) {
                 break;
             }
-            deadlines[i] = deadlines[best];
-            sequences[i] = sequences[best];
-            handles[i] = handles[best];
+            move(best, i);
             i = best;
         }
-        deadlines[i] = d;
-        sequences[i] = sq;
-        handles[i] = h;
+        put(i, h);
     }
 }

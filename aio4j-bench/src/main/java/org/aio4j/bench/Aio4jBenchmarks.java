@@ -11,6 +11,7 @@ import org.aio4j.Task;
 import org.aio4j.sync.Acquired;
 import org.aio4j.sync.Lock;
 import org.aio4j.sync.Queue;
+import org.aio4j.sync.Semaphore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -292,8 +293,8 @@ public class Aio4jBenchmarks {
     /** Schedules {@code count} callLater timers (delays 0-999 us) and waits until all fired; returns how many fired. */
     static int timers(int count) {
         return Aio.run(Aio.async(() -> {
-            org.aio4j.EventLoop loop = Aio.runningLoop();
-            org.aio4j.Future<Integer> done = loop.createFuture();
+            EventLoop loop = Aio.runningLoop();
+            Future<Integer> done = loop.createFuture();
             int[] fired = {0};
             Runnable callback = () -> {
                 if (++fired[0] == count) {
@@ -311,12 +312,12 @@ public class Aio4jBenchmarks {
     @SuppressWarnings("try") // `held` is only there to release the permit when the block ends
     static int semaphore(int tasks) {
         return Aio.run(Aio.async(() -> {
-            org.aio4j.sync.Semaphore sem = org.aio4j.sync.Semaphore.create(Workload.SEMAPHORE_PERMITS);
+            Semaphore sem = Semaphore.create(Workload.SEMAPHORE_PERMITS);
             int[] passed = {0};
-            java.util.List<org.aio4j.Coro<Void>> workers = new java.util.ArrayList<>(tasks);
+            List<Coro<Void>> workers = new ArrayList<>(tasks);
             for (int t = 0; t < tasks; t++) {
                 workers.add(Aio.async(() -> {
-                    try (org.aio4j.sync.Acquired held = sem.acquire()) {
+                    try (Acquired held = sem.acquire()) {
                         Aio.sleep(0);
                         passed[0]++;
                     }
