@@ -161,7 +161,7 @@ public final class Aio {
      */
     public static <T> T await(CompletionStage<T> stage) {
         Strand s = Strand.currentOrThrow("await");
-        return s.task.awaitFuture(CompletableFutures.wrap(s.loop, stage));
+        return s.task.awaitFuture(CompletableFutures.wrap(s.loop(), stage));
     }
 
     /**
@@ -305,7 +305,7 @@ public final class Aio {
         }
         ParkFuture<Object> ticket = s.task.newWaker();
         ticket.waitTarget = ParkFuture.SLEEPING;
-        s.task.parkUntil(ticket, Deadline.after(s.loop.timeNanos(), nanos));
+        s.task.parkUntil(ticket, Deadline.after(s.loop().timeNanos(), nanos));
     }
 
     // ================================================================ combinators
@@ -413,7 +413,7 @@ public final class Aio {
             throw new IllegalArgumentException("timeout(NaN): pass seconds, or Double.POSITIVE_INFINITY for none");
         }
         long budget = seconds == Double.POSITIVE_INFINITY ? Timeout.NO_BUDGET : Durations.secondsToNanos(seconds, "timeout");
-        return Timeout.run(s, s.loop.deadlineAfter(seconds), budget, body);
+        return Timeout.run(s, s.loop().deadlineAfter(seconds), budget, body);
     }
 
     /** {@link #timeout(double, AsyncSupplier)} with a {@link Duration}; {@code null} means no deadline. */
@@ -465,7 +465,7 @@ public final class Aio {
             throw new IllegalArgumentException("waitFor(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
         }
         @SuppressWarnings("unchecked")
-        Future<T> fut = (Future<T>) GatheringFuture.ensureFuture(s.loop, awaitable);
+        Future<T> fut = (Future<T>) GatheringFuture.ensureFuture(s.loop(), awaitable);
         if (seconds == Double.POSITIVE_INFINITY) {
             return s.task.awaitFuture(fut);
         }
@@ -476,7 +476,7 @@ public final class Aio {
             Waiting.cancelAndWait(s, fut);
             return outcomeOrTimeout(fut, seconds);
         }
-        return Waiting.waitFor(s, fut, s.loop.deadlineAfter(seconds), () -> outcomeOrTimeout(fut, seconds));
+        return Waiting.waitFor(s, fut, s.loop().deadlineAfter(seconds), () -> outcomeOrTimeout(fut, seconds));
     }
 
     private static <T> T outcomeOrTimeout(Future<T> fut, double seconds) {
@@ -509,7 +509,7 @@ public final class Aio {
             // Checked before wrapping: a rejected call must not leave a wrapper waiting for the stage.
             throw new IllegalArgumentException("waitFor(..., NaN): pass seconds, or Double.POSITIVE_INFINITY");
         }
-        return waitFor(CompletableFutures.wrap(s.loop, stage), seconds);
+        return waitFor(CompletableFutures.wrap(s.loop(), stage), seconds);
     }
 
     /** {@link #waitFor(CompletionStage, double)} with a {@link Duration}; {@code null} waits forever. */
@@ -629,7 +629,7 @@ public final class Aio {
         if (Double.isNaN(timeout)) {
             throw new IllegalArgumentException("waitDone(..., NaN, ...): pass seconds, or Double.POSITIVE_INFINITY");
         }
-        return Waiting.waitDone(s, GatheringFuture.collect("waitDone", items), s.loop.deadlineAfter(timeout), returnWhen);
+        return Waiting.waitDone(s, GatheringFuture.collect("waitDone", items), s.loop().deadlineAfter(timeout), returnWhen);
     }
 
     /**
@@ -720,7 +720,7 @@ public final class Aio {
      */
     public static <T> T toThread(Callable<T> fn) {
         Strand s = Strand.currentOrThrow("toThread");
-        return s.task.awaitFuture(s.loop.runInExecutor(null, fn));
+        return s.task.awaitFuture(s.loop().runInExecutor(null, fn));
     }
 
     /**

@@ -100,12 +100,12 @@ final class AsyncGenCore<T> implements Yielder<T> {
                     throw new IllegalArgumentException("asend(" + send + "): cannot send a value to the async"
                             + " generator '" + name + "' before it started; start it with anext() (or asend(null))");
                 }
-                loop = s.loop;
+                loop = s.loop();
                 stack = GenStack.create(this::runOnStack, name, s);
                 loop.asyncGens().firstIteration(this);
             }
             case SUSPENDED -> {
-                if (s.loop != loop) {
+                if (s.loop() != loop) {
                     throw new IllegalStateException(op + "(): the async generator '" + name + "' belongs to " + loop
                             + " (it was first iterated there), not to the loop of task '" + s.task.getName() + "'");
                 }
@@ -116,12 +116,13 @@ final class AsyncGenCore<T> implements Yielder<T> {
         thrown = toThrow;
         closing = cmd == Command.CLOSE;
         state = AsyncGeneratorState.RUNNING;
-        AsyncGenCore<?> outer = s.runningGenerator;
-        s.runningGenerator = this;
+        Strand.GeneratorFrames frames = s.generators();
+        AsyncGenCore<?> outer = frames.running;
+        frames.running = this;
         try {
             stack.resume(s);
         } finally {
-            s.runningGenerator = outer;
+            frames.running = outer;
             sent = null;
             thrown = null;
         }
@@ -173,7 +174,7 @@ final class AsyncGenCore<T> implements Yielder<T> {
     @Override
     public Object yield(T v) {
         Strand s = Strand.current();
-        if (s == null || s.runningGenerator != this || state != AsyncGeneratorState.RUNNING) {
+        if (s == null || s.runningGenerator() != this || state != AsyncGeneratorState.RUNNING) {
             throw new IllegalStateException("yield(" + v + ") was called outside the body of the async generator '"
                     + name + "' (from another task, from a generator nested in it, or after it ended); call"
                     + " out.yield(...) only from the body the Yielder was given to");

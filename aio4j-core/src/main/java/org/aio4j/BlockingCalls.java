@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
  *
  * <p>LOOP_SCHEDULED: the call runs on the task's own virtual thread, so a call that parks (socket
  * I/O, {@code java.util.concurrent} waits) parks only this task; {@link Task#cancel} sees
- * {@link Task#blockingCanceller} and starts it instead of interrupting. PORTABLE: the task's thread
+ * {@link Task#blockingCanceller()} and starts it instead of interrupting. PORTABLE: the task's thread
  * holds the loop's baton, so the call runs on a new virtual thread and the task parks until it
  * returns; the park's abort hook starts the canceller and keeps the task parked. Either way the
  * cancellation is delivered once the call has returned or thrown, so the caller never leaves while
@@ -35,23 +35,23 @@ final class BlockingCalls {
     }
 
     private static <T> T onOwnThread(Task<?> task, Callable<T> call, Runnable onCancel) throws Exception {
-        Runnable outer = task.blockingCanceller;
-        task.blockingCanceller = onCancel;
+        Runnable outer = task.blockingCanceller();
+        task.blockingCanceller(onCancel);
         T value;
         try {
             value = call.call();
         } catch (Throwable e) {
-            task.blockingCanceller = outer;
+            task.blockingCanceller(outer);
             throw deliver(task, e);
         }
-        task.blockingCanceller = outer;
+        task.blockingCanceller(outer);
         task.checkpointIfCancelled();
         return value;
     }
 
     private static <T> T onWorker(Strand s, Callable<T> call, Runnable onCancel) throws Exception {
         Task<?> task = s.task;
-        EventLoop loop = s.loop;
+        EventLoop loop = s.loop();
         ParkFuture<T> waker = task.newWaker();
         Context context = Context.copyCurrent();
         Thread.ofVirtual().name("aio4j-blocking-call").start(() -> {

@@ -83,8 +83,8 @@ public final class Context {
         EventLoop loop = s == null ? EventLoop.currentOrNull() : null;
         Context saved;
         if (s != null) {
-            saved = s.task.context;
-            s.task.context = this;
+            saved = s.task.context();
+            s.task.context(this);
         } else if (loop != null && loop.isLoopThread()) {
             saved = loop.callbackContext();
             loop.setCallbackContext(this);
@@ -99,7 +99,7 @@ public final class Context {
         } finally {
             entered.set(false);
             if (s != null) {
-                s.task.context = saved;
+                s.task.context(saved);
             } else if (loop != null && loop.isLoopThread()) {
                 loop.setCallbackContext(saved);
             } else if (saved == null) {
@@ -114,10 +114,10 @@ public final class Context {
     static Context current() {
         Strand s = Strand.current();
         if (s != null) {
-            Context c = s.task.context;
+            Context c = s.task.context();
             if (c == null) {
                 c = new Context(Map.of());
-                s.task.context = c;
+                s.task.context(c);
             }
             return c;
         }
@@ -143,7 +143,7 @@ public final class Context {
         Strand s = Strand.current();
         Context c;
         if (s != null) {
-            c = s.task.context;
+            c = s.task.context();
         } else {
             EventLoop loop = EventLoop.currentOrNull();
             c = loop != null && loop.isLoopThread() ? loop.callbackContext() : THREAD.get();

@@ -64,15 +64,16 @@ final class ContinuationGenStack extends GenStack {
 
     @Override
     void resume(Strand consumer) {
-        ContinuationGenStack enclosing = consumer.mountedStack;
+        Strand.GeneratorFrames frames = consumer.generators();
+        ContinuationGenStack enclosing = frames.mounted;
         while (true) {
-            consumer.mountedStack = this;
+            frames.mounted = this;
             try {
                 RUN.invokeExact(continuation);
             } catch (Throwable e) {
                 throw Sneaky.raise(e);
             } finally {
-                consumer.mountedStack = enclosing;
+                frames.mounted = enclosing;
             }
             Request r = request;
             if (r == Request.NONE) {

@@ -38,11 +38,13 @@ public final class Coro<T> implements Awaitable<T> {
     private final Object body;
     private final String name;
     private Lifecycle lifecycle = Lifecycle.CREATED;
-    /** Creation site, in debug mode only. */
-    private final Throwable origin;
     /** The task running this coroutine, once one does. */
     Task<?> owner;
-    /** Set once the coroutine outlives the step that created it; see {@link #watch()}. */
+    /**
+     * The never-awaited report: made at once in debug mode (it holds the creation site), else once the
+     * coroutine outlives the step that created it (see {@link #watch}); dropped when settled, unless it
+     * holds a creation site. One field for both keeps a coroutine at 32 bytes.
+     */
     private NeverAwaited watch;
 
     /** A new coroutine object of {@code body} (an AsyncSupplier or an AsyncRunnable); see {@link Aio#async}. */
@@ -61,7 +63,7 @@ public final class Coro<T> implements Awaitable<T> {
         assert body instanceof AsyncSupplier<?> || body instanceof AsyncRunnable;
         this.body = body;
         this.name = name;
-        this.origin = debug ? new Throwable("coroutine created here") : null;
+        this.watch = debug ? new NeverAwaited(new Throwable("coroutine created here")) : null;
     }
 
     /** The coroutine's name: the one given to {@code Aio.async(name, body)}, or derived from the body. */
@@ -69,6 +71,7 @@ public final class Coro<T> implements Awaitable<T> {
         if (name != null) {
             return name;
         }
+        Throwable origin = watch != null ? watch.origin : null;
         if (origin != null) {
             StackTraceElement site = Describe.userFrame(origin.getStackTrace());
             if (site != null) {
@@ -156,9 +159,13 @@ public final class Coro<T> implements Awaitable<T> {
         lifecycle = next;
         NeverAwaited w = watch;
         if (w != null) {
-            watch = null;
-            w.settled = true;
-            w.cleanable.clean();
+            if (w.origin == null) {
+                watch = null;
+            }
+            if (w.cleanable != null && !w.settled) {
+                w.settled = true;
+                w.cleanable.clean();
+            }
         }
     }
 
@@ -168,10 +175,15 @@ public final class Coro<T> implements Awaitable<T> {
      * wrapped in a task at once, and never pay for this).
      */
     void watch(EventLoop loop) {
-        if (lifecycle == Lifecycle.CREATED && watch == null) {
-            NeverAwaited w = new NeverAwaited(name(), origin, loop);
+        NeverAwaited w = watch;
+        if (lifecycle == Lifecycle.CREATED && (w == null || w.cleanable == null)) {
+            if (w == null) {
+                w = new NeverAwaited(null);
+                watch = w;
+            }
+            w.name = name();
+            w.loop = loop;
             w.cleanable = GcReports.CLEANER.register(this, w);
-            watch = w;
             if (loop != null) {
                 loop.coroWatch().watching(w);
             }
@@ -188,16 +200,16 @@ public final class Coro<T> implements Awaitable<T> {
      * cleaner thread (collected), on the loop thread (its loop closes), or as a no-op (settled).
      */
     static final class NeverAwaited implements Runnable {
-        private final String name;
-        private final Throwable origin;
-        private final EventLoop loop;
+        /** Creation site, in debug mode only. */
+        final Throwable origin;
+        // Set by watch(), before the cleaner knows this object (its registration publishes them).
+        private String name;
+        private EventLoop loop;
         volatile boolean settled;
         Cleaner.Cleanable cleanable;
 
-        NeverAwaited(String name, Throwable origin, EventLoop loop) {
-            this.name = name;
+        NeverAwaited(Throwable origin) {
             this.origin = origin;
-            this.loop = loop;
         }
 
         /** The loop closes: report now, if still never awaited. */

@@ -156,7 +156,7 @@ public final class EventLoop {
     static EventLoop currentOrNull() {
         Strand s = Strand.current();
         if (s != null) {
-            return s.loop;
+            return s.loop();
         }
         return RUNNING_LOOP.get();
     }
@@ -794,7 +794,7 @@ public final class EventLoop {
     /** Whether the caller is this loop's thread or one of its tasks. */
     boolean isLoopThread() {
         Thread t = Thread.currentThread();
-        return t == thread || (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Strand s && s.loop == this);
+        return t == thread || (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Strand s && s.loop() == this);
     }
 
     /** Loop-confined methods: fail loudly when called from another thread while the loop runs. */

@@ -141,11 +141,11 @@ public record FutureCallGraph(Future<?> future, List<StackTraceElement> callStac
         } else if (on != null) {
             expand(on, out);
         }
-        if (t.awaitTarget != null) {
-            expand(t.awaitTarget, out);
+        if (t.awaitTarget() != null) {
+            expand(t.awaitTarget(), out);
         }
-        if (t.openGroups != null) {
-            for (TaskGroup g : t.openGroups) {
+        if (t.openGroups() != null) {
+            for (TaskGroup g : t.openGroups()) {
                 out.addAll(g.pendingTasks());
             }
         }

@@ -58,7 +58,7 @@ final class KernelAccessImpl implements KernelAccess {
         if (f == null || deadline == null) {
             throw new NullPointerException("awaitUntil(future, deadline): neither may be null (Deadline.NONE: no deadline)");
         }
-        if (f.getLoop() != s.loop) {
+        if (f.getLoop() != s.loop()) {
             throw new IllegalStateException("awaitUntil: " + f + " belongs to another event loop than the calling task");
         }
         return s.task.awaitUntil(f, deadline);

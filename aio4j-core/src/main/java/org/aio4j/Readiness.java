@@ -52,7 +52,7 @@ final class Readiness {
 
     static void await(SelectableChannel channel, boolean reader, String what) {
         Strand s = Strand.currentOrThrow(what);
-        EventLoop loop = s.loop;
+        EventLoop loop = s.loop();
         if (channel == null) {
             throw new NullPointerException(what + "(null): pass the channel to wait for");
         }

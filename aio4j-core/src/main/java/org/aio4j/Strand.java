@@ -37,17 +37,51 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
     }
 
     final Task<?> task;
-    final EventLoop loop;
     /** The strand's virtual thread, once started (PORTABLE: the thread that holds the baton). */
     Thread thread;
-    /** The innermost async generator whose body runs on this strand now, or null. */
-    AsyncGenCore<?> runningGenerator;
-    /** The innermost async generator continuation mounted on this strand (LOOP_SCHEDULED), or null. */
-    ContinuationGenStack mountedStack;
+    /** The async generators running on this strand (null until the task first runs one). */
+    private GeneratorFrames generators;
+
+    /**
+     * What an async generator needs of the strand it runs on; a separate object because most tasks
+     * never run one, and a parked task should cost as few bytes as possible.
+     */
+    static final class GeneratorFrames {
+        /** The innermost async generator whose body runs on this strand now, or null. */
+        AsyncGenCore<?> running;
+        /** The innermost async generator continuation mounted on this strand (LOOP_SCHEDULED), or null. */
+        ContinuationGenStack mounted;
+    }
 
     Strand(Task<?> task) {
         this.task = task;
-        this.loop = task.getLoop();
+    }
+
+    /** The loop of the strand's task. */
+    final EventLoop loop() {
+        return task.loop;
+    }
+
+    /** The strand's generator frames, created if needed. */
+    final GeneratorFrames generators() {
+        GeneratorFrames g = generators;
+        if (g == null) {
+            g = new GeneratorFrames();
+            generators = g;
+        }
+        return g;
+    }
+
+    /** The innermost async generator whose body runs on this strand now, or null. */
+    final AsyncGenCore<?> runningGenerator() {
+        GeneratorFrames g = generators;
+        return g == null ? null : g.running;
+    }
+
+    /** The innermost mounted generator continuation, or null. */
+    private ContinuationGenStack mountedStack() {
+        GeneratorFrames g = generators;
+        return g == null ? null : g.mounted;
     }
 
     /** The strand running on this thread, or {@code null} outside any coroutine. */
@@ -85,7 +119,7 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
      * suspends; from inside another task, that task steps aside and resumes right after it.
      */
     final void start(boolean eager) {
-        boolean now = eager && loop.isRunning();
+        boolean now = eager && loop().isRunning();
         Step first = launch(now);
         if (!now) {
             return;
@@ -97,8 +131,8 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
         }
         // Inside a task we cannot run another strand's step on this one: the creator steps aside, and is
         // woken (at the head) right after the new task's first step.
-        loop.enqueue(() -> creator.wake(true), true);
-        loop.enqueue(first, true);
+        loop().enqueue(() -> creator.wake(true), true);
+        loop().enqueue(first, true);
         creator.park();
     }
 
@@ -118,7 +152,7 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
      * generator frames on its stack; see {@link ContinuationGenStack}.
      */
     final void park() {
-        ContinuationGenStack g = mountedStack;
+        ContinuationGenStack g = mountedStack();
         if (g != null) {
             g.parkFromBody(false);
         } else {
@@ -128,7 +162,7 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
 
     /** {@link #yieldOnce()} from the task's code, stepping out of generator continuations as {@link #park()}. */
     final void parkYield() {
-        ContinuationGenStack g = mountedStack;
+        ContinuationGenStack g = mountedStack();
         if (g != null) {
             g.parkFromBody(true);
         } else {
@@ -146,7 +180,7 @@ abstract sealed class Strand implements Thread.UncaughtExceptionHandler
 
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        loop.callSoonThreadsafe(() -> loop.callExceptionHandler(new ExceptionContext(
+        loop().callSoonThreadsafe(() -> loop().callExceptionHandler(new ExceptionContext(
                 "internal error: an exception escaped the body of task '" + task.getName() + "'", e,
                 task, null, task.getName())));
     }

@@ -30,6 +30,12 @@ final class Strands {
 
     static final StrandMode MODE;
     private static final MethodHandle BUILDER_CONSTRUCTOR;
+    /**
+     * {@code java.lang.VirtualThread(Executor, String, int, Runnable)} as {@code (Executor, Runnable)Thread}
+     * (no name, the builder's default characteristics), or null: a loop-scheduled strand's thread
+     * without a builder object per task. Falls back to the builder if a JDK lacks it.
+     */
+    private static final MethodHandle THREAD_CONSTRUCTOR;
     /** The JDK's own virtual-thread scheduler, or null (PORTABLE mode, or not found). */
     private static final Executor JDK_SCHEDULER;
 
@@ -58,6 +64,20 @@ final class Strands {
             }
         }
         BUILDER_CONSTRUCTOR = ctor;
+        MethodHandle threadCtor = null;
+        if (ctor != null) {
+            try {
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+                MethodHandle full = lookup.findConstructor(vt,
+                        MethodType.methodType(void.class, Executor.class, String.class, int.class, Runnable.class));
+                threadCtor = MethodHandles.insertArguments(full, 1, null, 0)
+                        .asType(MethodType.methodType(Thread.class, Executor.class, Runnable.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                threadCtor = null; // the builder still works
+            }
+        }
+        THREAD_CONSTRUCTOR = threadCtor;
         MODE = ctor != null ? StrandMode.LOOP_SCHEDULED : StrandMode.PORTABLE;
         Executor jdkScheduler = null;
         if (ctor != null) {
@@ -123,6 +143,19 @@ final class Strands {
         return Thread.ofPlatform().daemon();
     }
 
+    /** An unstarted virtual thread scheduled by {@code scheduler} running {@code body} (LOOP_SCHEDULED only). */
+    static Thread newLoopScheduledThread(Executor scheduler, Runnable body) {
+        MethodHandle ctor = THREAD_CONSTRUCTOR;
+        if (ctor == null) {
+            return loopScheduledBuilder(scheduler).unstarted(body);
+        }
+        try {
+            return (Thread) ctor.invokeExact(scheduler, body);
+        } catch (Throwable e) {
+            throw Sneaky.raise(e);
+        }
+    }
+
     static Strand create(Task<?> task) {
         return task.getLoop().loopScheduled() ? new LoopScheduled(task) : new Portable(task);
     }
@@ -160,18 +193,32 @@ final class Strands {
     static final class LoopScheduled extends Strand implements Executor, Strand.Step {
         /** Our thread's continuation, as the JDK submits it (recorded by the first submit, at start). */
         private Runnable continuation;
-        private boolean starting;
-        private boolean holdFirstStep;
+        /** The bits below: one byte rather than seven booleans (a parked task's size counts). */
+        private byte flags;
+        private static final int STARTING = 1;
+        private static final int HOLD_FIRST_STEP = 1 << 1;
         /** The next submit of our continuation goes to the head of the ready queue (loop thread only). */
-        private boolean submitFront;
+        private static final int SUBMIT_FRONT = 1 << 2;
         /** Set by wake(); consumed by suspend(). Loop thread only. */
-        private boolean wakeRequested;
-        /** True while parked in suspend(). */
-        private boolean parked;
+        private static final int WAKE_REQUESTED = 1 << 3;
+        /** Parked in suspend(). */
+        private static final int PARKED = 1 << 4;
         /** The last step ended at an await, a yield or the end of the body. */
-        private boolean atAwait;
+        private static final int AT_AWAIT = 1 << 5;
         /** Parked inside a blocking JDK call (counted as work outside the loop). */
-        private boolean blockedInCall;
+        private static final int BLOCKED_IN_CALL = 1 << 6;
+
+        private boolean is(int flag) {
+            return (flags & flag) != 0;
+        }
+
+        private void set(int flag) {
+            flags |= (byte) flag;
+        }
+
+        private void clear(int flag) {
+            flags &= (byte) ~flag;
+        }
 
         LoopScheduled(Task<?> task) {
             super(task);
@@ -184,25 +231,32 @@ final class Strands {
 
         @Override
         Strand.Step launch(boolean hold) {
-            Thread t = loopScheduledBuilder(this).unstarted(this::body);
+            Thread t = newLoopScheduledThread(this, this); // run() below is also the thread's body
             t.setUncaughtExceptionHandler(this);
             thread = t;
-            starting = true;
-            holdFirstStep = hold;
+            set(hold ? STARTING | HOLD_FIRST_STEP : STARTING);
             try {
                 t.start(); // submits the first step: execute() below
             } finally {
-                starting = false;
+                clear(STARTING | HOLD_FIRST_STEP);
             }
             return this;
         }
 
-        /** The step the loop runs: the continuation, then the blocking-call check. */
+        /**
+         * Two roles in one method, so that a task needs no extra body object: on the strand's own
+         * thread it is that thread's body; on the loop's thread it is the step the loop runs (the
+         * continuation, then the blocking-call check).
+         */
         @Override
         public void run() {
-            atAwait = false;
+            if (Thread.currentThread() == thread) {
+                body();
+                return;
+            }
+            clear(AT_AWAIT);
             continuation.run();
-            if (!atAwait) {
+            if (!is(AT_AWAIT)) {
                 leftInBlockingCall();
             }
         }
@@ -213,20 +267,20 @@ final class Strands {
                 // blocking call; it carries on when its turn comes.
                 return;
             }
-            if (!blockedInCall) {
-                blockedInCall = true;
-                loop.outsideWork(1);
+            if (!is(BLOCKED_IN_CALL)) {
+                set(BLOCKED_IN_CALL);
+                loop().outsideWork(1);
             }
-            if (loop.isDebug()) {
+            if (loop().isDebug()) {
                 Debug.reportBlockingCall(this);
             }
         }
 
         private void backAtAwait() {
-            atAwait = true;
-            if (blockedInCall) {
-                blockedInCall = false;
-                loop.outsideWork(-1);
+            set(AT_AWAIT);
+            if (is(BLOCKED_IN_CALL)) {
+                clear(BLOCKED_IN_CALL);
+                loop().outsideWork(-1);
             }
         }
 
@@ -234,13 +288,13 @@ final class Strands {
         @Override
         public void execute(Runnable command) {
             if (command == continuation) {
-                boolean front = submitFront;
-                submitFront = false;
-                loop.enqueue(this, front);
-            } else if (continuation == null && starting) {
+                boolean front = is(SUBMIT_FRONT);
+                clear(SUBMIT_FRONT);
+                loop().enqueue(this, front);
+            } else if (continuation == null && is(STARTING)) {
                 continuation = command;
-                if (!holdFirstStep) {
-                    loop.enqueue(this, false);
+                if (!is(HOLD_FIRST_STEP)) {
+                    loop().enqueue(this, false);
                 }
             } else {
                 foreignVirtualThread(command);
@@ -249,32 +303,34 @@ final class Strands {
 
         @Override
         void wake(boolean front) {
-            wakeRequested = true;
-            if (parked) {
-                parked = false;
-                submitFront = front; // read by execute(), which unpark() calls on this same thread
+            set(WAKE_REQUESTED);
+            if (is(PARKED)) {
+                clear(PARKED | SUBMIT_FRONT);
+                if (front) {
+                    set(SUBMIT_FRONT); // read by execute(), which unpark() calls on this same thread
+                }
                 LockSupport.unpark(thread);
             }
         }
 
         @Override
         void suspend() {
-            if (wakeRequested) {
+            if (is(WAKE_REQUESTED)) {
                 // Woken before we parked (we completed what we were about to wait for): still give the
                 // callbacks scheduled before the wake-up their turn, as asyncio would.
-                wakeRequested = false;
+                clear(WAKE_REQUESTED);
                 yieldOnce();
                 return;
             }
             backAtAwait();
-            parked = true;
+            set(PARKED);
             do {
                 // A pending interrupt (our own, from cancelling a blocking call, or the user's) would
                 // make park() return at once and spin the loop; cancellation is tracked by the task.
                 Thread.interrupted();
                 LockSupport.park(this);
-            } while (!wakeRequested);
-            wakeRequested = false;
+            } while (!is(WAKE_REQUESTED));
+            clear(WAKE_REQUESTED);
         }
 
         @Override
@@ -285,7 +341,7 @@ final class Strands {
 
         @Override
         void interruptIfBlocked() {
-            if (blockedInCall) {
+            if (is(BLOCKED_IN_CALL)) {
                 // Parked inside a blocking JDK call, not at an await: interrupt it, so the call ends (with
                 // InterruptedException, or the interrupt status set) and the cancellation is delivered.
                 thread.interrupt();
@@ -332,7 +388,7 @@ final class Strands {
             t.setUncaughtExceptionHandler(this);
             thread = t;
             if (!hold) {
-                loop.enqueue(step, false);
+                loop().enqueue(step, false);
             }
             return step;
         }
@@ -361,7 +417,7 @@ final class Strands {
                 return;
             }
             wakeRequested = true;
-            loop.enqueue(step, front);
+            loop().enqueue(step, front);
         }
 
         @Override
@@ -371,13 +427,13 @@ final class Strands {
 
         @Override
         void yieldOnce() {
-            loop.enqueue(step, false);
+            loop().enqueue(step, false);
             wakeRequested = true;
             suspend();
         }
 
         private void handBack() {
-            Thread loopThread = loop.thread();
+            Thread loopThread = loop().thread();
             strandHasBaton = false;
             LockSupport.unpark(loopThread);
             while (!strandHasBaton) {
@@ -394,7 +450,7 @@ final class Strands {
 
         @Override
         void finished() {
-            Thread loopThread = loop.thread();
+            Thread loopThread = loop().thread();
             strandHasBaton = false;
             LockSupport.unpark(loopThread);
         }

@@ -48,33 +48,124 @@ public final class Task<T> extends Future<T> {
 
     private final Coro<T> coro;
     private final long id;
-    private String name;
     final Strand strand;
     private int cancelRequests;
     private boolean mustCancel;
-    private String cancelMessage;
-    /**
-     * While the task's code is inside {@link BlockingCalls#call} in LOOP_SCHEDULED mode: how to stop
-     * that call when the task is cancelled, instead of interrupting its thread (loop thread only).
-     */
-    Runnable blockingCanceller;
-    /** This task's context variables (null until it has any: created lazily). */
-    Context context;
-    /** The future this task is parked on, or null. */
-    private Future<?> waitingOn;
-    /** The timeline that has this task's name (so that it records it once). */
-    Timeline timelineNamed;
     /** A cancel() of this task is forwarding to the future it awaits (a cycle of awaits comes back to it). */
     private boolean forwardingCancel;
     /** A cancellation broke a cycle of awaits: the task resumes while the future it awaited is pending. */
     private boolean cycleBroken;
-    /** What a timed or cleanup wait (awaitUntil, cancelAndWait) waits for, or null: for the call graph. */
-    Future<?> awaitTarget;
-    /** The task groups whose body this task runs, innermost last (null until it opens one): for the call graph. */
-    java.util.ArrayList<TaskGroup> openGroups;
+    /** The future this task is parked on, or null. */
+    private Future<?> waitingOn;
     /** Intrusive list of the loop's pending tasks (loop thread only). */
     Task<?> prevPending;
     Task<?> nextPending;
+    /** What most tasks never use, allocated on first use (see {@link Extras}); null until then. */
+    private Extras extras;
+
+    /**
+     * The fields a task needs only when it is named, cancelled, has context variables, opens a task
+     * group, makes a blocking call, waits with a timeout or is recorded by a timeline. Kept apart so
+     * that a task that does none of these (most of a server's million) is 72 bytes, not 96.
+     */
+    private static final class Extras {
+        String name;
+        String cancelMessage;
+        /** This task's context variables (null until it has any). */
+        Context context;
+        /**
+         * While the task's code is inside {@link BlockingCalls#call} in LOOP_SCHEDULED mode: how to stop
+         * that call when the task is cancelled, instead of interrupting its thread (loop thread only).
+         */
+        Runnable blockingCanceller;
+        /** The timeline that has this task's name (so that it records it once). */
+        Timeline timelineNamed;
+        /** What a timed or cleanup wait (awaitUntil, cancelAndWait) waits for, or null: for the call graph. */
+        Future<?> awaitTarget;
+        /** The task groups whose body this task runs, innermost last (null until it opens one): for the call graph. */
+        java.util.ArrayList<TaskGroup> openGroups;
+    }
+
+    private Extras extras() {
+        Extras e = extras;
+        if (e == null) {
+            e = new Extras();
+            extras = e;
+        }
+        return e;
+    }
+
+    /** This task's context variables, or null if it has none yet. */
+    Context context() {
+        Extras e = extras;
+        return e == null ? null : e.context;
+    }
+
+    void context(Context context) {
+        if (context != null || extras != null) {
+            extras().context = context;
+        }
+    }
+
+    /** See {@link Extras#blockingCanceller}. */
+    Runnable blockingCanceller() {
+        Extras e = extras;
+        return e == null ? null : e.blockingCanceller;
+    }
+
+    void blockingCanceller(Runnable canceller) {
+        if (canceller != null || extras != null) {
+            extras().blockingCanceller = canceller;
+        }
+    }
+
+    /** See {@link Extras#timelineNamed}. */
+    Timeline timelineNamed() {
+        Extras e = extras;
+        return e == null ? null : e.timelineNamed;
+    }
+
+    void timelineNamed(Timeline timeline) {
+        extras().timelineNamed = timeline;
+    }
+
+    /** See {@link Extras#awaitTarget}. */
+    Future<?> awaitTarget() {
+        Extras e = extras;
+        return e == null ? null : e.awaitTarget;
+    }
+
+    void awaitTarget(Future<?> target) {
+        if (target != null || extras != null) {
+            extras().awaitTarget = target;
+        }
+    }
+
+    /** See {@link Extras#openGroups}: null if none. */
+    java.util.ArrayList<TaskGroup> openGroups() {
+        Extras e = extras;
+        return e == null ? null : e.openGroups;
+    }
+
+    /** The list of {@link #openGroups()}, created if needed. */
+    java.util.ArrayList<TaskGroup> openGroupsForAdd() {
+        Extras e = extras();
+        if (e.openGroups == null) {
+            e.openGroups = new java.util.ArrayList<>(2);
+        }
+        return e.openGroups;
+    }
+
+    private String ownCancelMessage() {
+        Extras e = extras;
+        return e == null ? null : e.cancelMessage;
+    }
+
+    private void ownCancelMessage(String message) {
+        if (message != null || extras != null) {
+            extras().cancelMessage = message;
+        }
+    }
 
     /** The task's number, in creation order across the process. */
     long seq() {
@@ -90,7 +181,9 @@ public final class Task<T> extends Future<T> {
         super(loop);
         this.coro = coro;
         this.id = COUNTER.incrementAndGet();
-        this.name = name;
+        if (name != null) {
+            extras().name = name;
+        }
         this.strand = Strands.create(this);
     }
 
@@ -111,7 +204,7 @@ public final class Task<T> extends Future<T> {
         coro.owner = task;
         var vars = Context.capture();
         if (vars != null) {
-            task.context = new Context(vars); // a copy of the creator's context
+            task.context(new Context(vars)); // a copy of the creator's context
         }
         loop.tasks().add(task);
         JfrEvents.taskCreated(task);
@@ -121,13 +214,15 @@ public final class Task<T> extends Future<T> {
 
     /** The task's name: the one given at creation or {@code Task-N}. */
     public String getName() {
-        String n = name;
+        String n = extras == null ? null : extras.name;
         return n != null ? n : "Task-" + id;
     }
 
     /** Renames the task. */
     public void setName(String name) {
-        this.name = name;
+        if (name != null || extras != null) {
+            extras().name = name;
+        }
     }
 
     /** The coroutine this task runs. */
@@ -197,16 +292,16 @@ public final class Task<T> extends Future<T> {
                 // waiting for w and resumes with the cancellation, so the whole cycle unwinds.
                 w.removeCallback(this);
                 cycleBroken = true;
-                cancelMessage = message;
+                ownCancelMessage(message);
                 wakeUp();
                 return true;
             }
         }
         mustCancel = true;
-        cancelMessage = message;
-        Runnable canceller = blockingCanceller;
+        ownCancelMessage(message);
+        Runnable canceller = blockingCanceller();
         if (canceller != null) {
-            blockingCanceller = BlockingCalls.STARTED; // once per call; no interrupt either
+            blockingCanceller(BlockingCalls.STARTED); // once per call; no interrupt either
             if (canceller != BlockingCalls.STARTED) {
                 BlockingCalls.startCanceller(loop, canceller);
             }
@@ -223,7 +318,7 @@ public final class Task<T> extends Future<T> {
      */
     @Override
     String lastCancelMessage() {
-        return cancelled() ? super.lastCancelMessage() : cancelMessage;
+        return cancelled() ? super.lastCancelMessage() : ownCancelMessage();
     }
 
     /**
@@ -257,7 +352,7 @@ public final class Task<T> extends Future<T> {
             // unstarted coroutine, which closes it at once).
             mustCancel = false;
             coro.abandon();
-            finish(State.CANCELLED, cancelMessage);
+            finish(State.CANCELLED, ownCancelMessage());
             return;
         }
         T value;
@@ -271,7 +366,7 @@ public final class Task<T> extends Future<T> {
                 // The interrupt was our cancellation of a blocking call: the task is cancelled.
                 mustCancel = false;
                 Thread.interrupted();
-                finish(State.CANCELLED, cancelMessage);
+                finish(State.CANCELLED, ownCancelMessage());
                 return;
             }
             finish(State.FAILED, e);
@@ -285,7 +380,7 @@ public final class Task<T> extends Future<T> {
         if (mustCancel) {
             // Cancelled while running its last step: asyncio cancels the task anyway.
             mustCancel = false;
-            finish(State.CANCELLED, cancelMessage);
+            finish(State.CANCELLED, ownCancelMessage());
             return;
         }
         finish(State.SUCCEEDED, value);
@@ -318,7 +413,7 @@ public final class Task<T> extends Future<T> {
         }
         waitingOn = f;
         f.addCallback(this);
-        if (mustCancel && f.cancel(cancelMessage)) {
+        if (mustCancel && f.cancel(ownCancelMessage())) {
             mustCancel = false;
         }
         try {
@@ -329,7 +424,7 @@ public final class Task<T> extends Future<T> {
         if (!f.done()) {
             if (cycleBroken) {
                 cycleBroken = false;
-                throw new CancelledError(cancelMessage);
+                throw new CancelledError(ownCancelMessage());
             }
             // Only f's completion (or a cancel breaking a cycle) wakes us; anything else is a bug.
             f.removeCallback(this);
@@ -344,7 +439,7 @@ public final class Task<T> extends Future<T> {
             } else if (!(f instanceof ParkFuture<?>)) {
                 // cancel() arrived after f completed but before we resumed: asyncio delivers the cancel.
                 mustCancel = false;
-                throw new CancelledError(cancelMessage);
+                throw new CancelledError(ownCancelMessage());
             }
             // A park that was woken (its abort failed or came too late) returns its value: the
             // cancellation waits for the next await (or Lowlevel.checkpointIfCancelled).
@@ -362,7 +457,7 @@ public final class Task<T> extends Future<T> {
         strand.parkYield();
         if (mustCancel) {
             mustCancel = false;
-            throw new CancelledError(cancelMessage);
+            throw new CancelledError(ownCancelMessage());
         }
     }
 
@@ -405,12 +500,12 @@ public final class Task<T> extends Future<T> {
         ParkFuture<Object> ticket = newWaker();
         java.util.function.Consumer<Future<?>> onDone = done -> ticket.wake(null);
         f.addDoneCallback(onDone);
-        Future<?> outerTarget = awaitTarget;
-        awaitTarget = f;
+        Future<?> outerTarget = awaitTarget();
+        awaitTarget(f);
         try {
             parkUntil(ticket, deadline);
         } finally {
-            awaitTarget = outerTarget;
+            awaitTarget(outerTarget);
             f.removeDoneCallback(onDone);
         }
         return f.done();
@@ -437,7 +532,7 @@ public final class Task<T> extends Future<T> {
     void checkpointIfCancelled() {
         if (mustCancel) {
             mustCancel = false;
-            throw new CancelledError(cancelMessage);
+            throw new CancelledError(ownCancelMessage());
         }
     }
 

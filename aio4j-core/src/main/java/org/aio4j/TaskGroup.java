@@ -108,10 +108,8 @@ public final class TaskGroup {
     /** Runs {@code body} in a new group on the current task; see {@link Aio#taskGroup}. */
     static <T> T run(Strand s, TaskGroupBody<T> body) {
         TaskGroup group = new TaskGroup(s.task);
-        if (s.task.openGroups == null) {
-            s.task.openGroups = new java.util.ArrayList<>(2);
-        }
-        s.task.openGroups.add(group);
+        java.util.ArrayList<TaskGroup> open = s.task.openGroupsForAdd();
+        open.add(group);
         T result = null;
         Throwable failure = null;
         Throwable out;
@@ -123,7 +121,7 @@ public final class TaskGroup {
             }
             out = group.exit(failure);
         } finally {
-            s.task.openGroups.remove(s.task.openGroups.size() - 1);
+            open.remove(open.size() - 1);
         }
         if (out != null) {
             throw Sneaky.raise(out);

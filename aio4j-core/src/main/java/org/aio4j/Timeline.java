@@ -211,19 +211,19 @@ public final class Timeline {
         Buffer b = buffer(w);
         if (item instanceof Strand.Step step) {
             Task<?> task = step.strand().task;
-            if (task.timelineNamed != this) {
-                task.timelineNamed = this;
+            if (task.timelineNamed() != this) {
+                task.timelineNamed(this);
                 b.names.put(task.seq(), task.getName());
             }
             byte kind = AWAIT_NOTHING;
             long arg = 0;
             if (!task.done()) {
-                Object then = task.awaitTarget != null ? task.awaitTarget : task.waitingOn();
+                Object then = task.awaitTarget() != null ? task.awaitTarget() : task.waitingOn();
                 if (then instanceof Task<?> other) {
                     kind = AWAIT_TASK;
                     arg = other.seq();
-                    if (other.timelineNamed != this) {
-                        other.timelineNamed = this;
+                    if (other.timelineNamed() != this) {
+                        other.timelineNamed(this);
                         b.names.put(other.seq(), other.getName());
                     }
                 } else if (then instanceof GatheringFuture<?> g) {

@@ -33,7 +33,7 @@ final class Waiting {
             throw new NullPointerException("waitDone: returnWhen is null; pass ReturnWhen.ALL_COMPLETED, FIRST_COMPLETED"
                     + " or FIRST_EXCEPTION");
         }
-        EventLoop loop = s.loop;
+        EventLoop loop = s.loop();
         int index = 0;
         for (Object item : fs) { // all checked before any stage is wrapped
             if (item instanceof Future<?> f) {
@@ -117,14 +117,14 @@ final class Waiting {
         ParkFuture<Object> waiter = s.task.newWaker();
         Consumer<Future<?>> onDone = f -> waiter.wake(null);
         fut.addDoneCallback(onDone);
-        Future<?> outerTarget = s.task.awaitTarget;
-        s.task.awaitTarget = fut;
+        Future<?> outerTarget = s.task.awaitTarget();
+        s.task.awaitTarget(fut);
         try {
             fut.cancel();
             // Not awaiting fut itself: our own cancellation while we wait must not cancel it again.
             s.task.parkUntil(waiter, Deadline.NONE);
         } finally {
-            s.task.awaitTarget = outerTarget;
+            s.task.awaitTarget(outerTarget);
             fut.removeDoneCallback(onDone);
         }
     }
