@@ -70,13 +70,26 @@ public final class BenchMain {
      *   are process-wide readings; the figure is the median over the children.
      * - asyncio, uvloop: asyncio_bench.py (extracted from this jar), which repeats the measurement
      *   itself (in fresh interpreters for memory) and prints the median.
-     * Every JVM of the run uses the same java binary and JVM_FLAGS, so the default (G1) collector
-     * and heap limit are the same for aio4j, Kotlin and virtual threads.
+     * Every JVM of the run uses the same java binary and JVM_FLAGS, so the collector (G1 unless
+     * AIO4J_BENCH_JVM_FLAGS names another) and heap limit are the same for aio4j, Kotlin and virtual
+     * threads.
      */
 
-    /** Flags of every JVM the harness starts: the strand flag of docs/architecture.md, "How a coroutine suspends", and room. */
-    static final List<String> JVM_FLAGS =
-            List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx8g");
+    /**
+     * Flags of every JVM the harness starts: the strand flag of docs/architecture.md, "How a coroutine
+     * suspends", room, and what the environment variable {@code AIO4J_BENCH_JVM_FLAGS} adds
+     * (whitespace-separated, e.g. {@code "-XX:+UseParallelGC -Xms8g"}): a collector or heap setting is
+     * then measured for aio4j, Kotlin and virtual threads alike, in the same invocation.
+     */
+    static final List<String> JVM_FLAGS = jvmFlags(System.getenv("AIO4J_BENCH_JVM_FLAGS"));
+
+    private static List<String> jvmFlags(String extra) {
+        List<String> flags = new ArrayList<>(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx8g"));
+        if (extra != null && !extra.isBlank()) {
+            flags.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return List.copyOf(flags);
+    }
 
     /** The interpreter of the asyncio peer (system property aio4j.bench.python overrides it). */
     private static final String PYTHON = System.getProperty("aio4j.bench.python", "python3");
@@ -126,6 +139,7 @@ public final class BenchMain {
         }
         boolean quick = false;
         int echoDepth = 1;
+        List<Variant> only = List.of(Variant.values());
         TreeSet<Figure> figures = new TreeSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -139,6 +153,15 @@ public final class BenchMain {
                     }
                     if (echoDepth < 1) {
                         System.err.println("--echo-depth needs a whole number >= 1" + System.lineSeparator() + usage());
+                        System.exit(2);
+                    }
+                }
+                case "--only" -> {
+                    try {
+                        only = List.of(args[++i].split(",")).stream().map(Variant::parse).toList();
+                    } catch (RuntimeException e) {
+                        System.err.println("--only needs a comma-separated list of variants (aio4j,kotlin,vthreads,"
+                                + "asyncio,uvloop)" + System.lineSeparator() + usage());
                         System.exit(2);
                     }
                 }
@@ -165,12 +188,17 @@ public final class BenchMain {
         }
         BenchMain main = new BenchMain(new Plan(quick), defaultLogDir());
         main.echoDepth = echoDepth;
+        for (Variant variant : Variant.values()) {
+            if (!only.contains(variant)) {
+                main.unavailable.put(variant, "not selected (--only)");
+            }
+        }
         main.run(List.copyOf(figures));
     }
 
     private static String usage() {
         return "usage: java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench.jar"
-                + " [figure...] [--quick] [--echo-depth N]" + System.lineSeparator() + "figures: " + Figure.ids()
+                + " [figure...] [--quick] [--echo-depth N] [--only aio4j,vthreads,...]" + System.lineSeparator() + "figures: " + Figure.ids()
                 + " (default: all but echo, tls-echo and echo-group, which run only when named: echo ~20 min, --quick ~5 min; tls-echo ~2 min; echo-group ~9 min, --quick ~2 min; watchdog-echo, the echo half of watchdog, ~3 min; db ~2 min)";
     }
 
@@ -375,6 +403,7 @@ public final class BenchMain {
                 + " vthreads: virtual threads on the default scheduler; median after >= %d runs and %.1f s"
                 + " of warm-up%n", kotlinxCoroutinesVersion(), KotlinVersion.CURRENT, plan.warmupRuns(),
                 plan.warmupSeconds());
+        unavailable.forEach((variant, why) -> System.out.println("# " + variant.label + ": " + why + "; its column shows n/a"));
         String asyncio = probe(List.of(PYTHON, "-c", "import sys; print(sys.version.split()[0])"));
         if (asyncio == null) {
             unavailable.put(Variant.ASYNCIO, PYTHON + " not found");
