@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The aio4j side of the figures: JMH benchmarks for figures 1-4, 6 and 7, and the figure-5 memory
- * scenario.
+ * The aio4j side of the figures: JMH benchmarks for figures 1-4, 6 and 7, figure 1's continuation
+ * floor (no aio4j code; see {@link ContinuationFloor}), and the figure-5 memory scenario.
  *
  * <p>{@link BenchMain} runs the benchmarks through JMH's Runner API (see {@link JmhFigures}), which
  * overrides the iteration counts; the annotations here hold what does not change between runs.
@@ -59,6 +59,17 @@ public class Aio4jBenchmarks {
     @OperationsPerInvocation(2 * Workload.PING_PONG_ROUNDS)
     public int pingPong() {
         return pingPong(Workload.PING_PONG_ROUNDS);
+    }
+
+    /**
+     * Figure 1's continuation floor: ns per switch of two bare virtual threads handing a baton back
+     * and forth with park/unpark on a single-thread scheduler run by the benchmark thread (no aio4j
+     * code); aio4j's target is at most 1.1x this, measured in the same run.
+     */
+    @Benchmark
+    @OperationsPerInvocation(2 * Workload.PING_PONG_ROUNDS)
+    public int pingPongFloor() {
+        return ContinuationFloor.pingPong(Workload.PING_PONG_ROUNDS);
     }
 
     /**

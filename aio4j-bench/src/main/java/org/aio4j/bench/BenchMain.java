@@ -28,7 +28,8 @@ import org.aio4j.Aio;
  * java --add-opens java.base/java.lang=ALL-UNNAMED -jar aio4j-bench/target/aio4j-bench.jar [figure...] [--quick]
  * </pre>
  *
- * <p>Figures are given by id or number (default: all): 1 {@code ping-pong}, 2 {@code sleep0},
+ * <p>Figures are given by id or number (default: all): 1 {@code ping-pong} (with its continuation
+ * floor, see below), 2 {@code sleep0},
  * 3 {@code sleep0-pair}, 4 {@code gather}, 5 {@code memory}, 6 {@code queue}, 7 {@code lock}
  * (figures 6 and 7 have no target, so their lines have no target column), and 8 {@code echo}, TCP
  * echo servers (see {@link EchoFigure}; it runs only when named, {@code --echo-depth N} sets its
@@ -52,17 +53,28 @@ import org.aio4j.Aio;
  * A line looks like
  *
  * <pre>
- * ping-pong ns/switch: aio4j 180 | target &lt;=200 (0.90x) | kotlin 210 (1.17x) | vthreads 400 (2.22x) | asyncio 2900 (16.1x) | uvloop 1400 (7.78x)
+ * sleep(0) loop ns/iter: aio4j 5.3 | target &lt;=50 (0.11x) | kotlin 17.4 (3.28x) | vthreads 220 (41.5x) | asyncio 2900 (547x) | uvloop 1280 (242x)
  * </pre>
  *
  * where the ratio after a peer is peer / aio4j (how many times faster, or smaller, aio4j is) and
  * the ratio after the target is aio4j / target (at most 1 when the target is met).
+ *
+ * <p>Figure 1's target is relative: at most 1.1 times the continuation floor, two bare virtual
+ * threads parked and unparked by a single-thread scheduler with no aio4j code
+ * ({@link ContinuationFloor}), measured by JMH in the same run as aio4j's ping-pong. Its line shows
+ * the floor as a column after the target, with floor / aio4j like a peer's ratio, while the
+ * target's ratio is aio4j / (1.1 x floor):
+ *
+ * <pre>
+ * ping-pong ns/switch: aio4j 180 | target &lt;=1.1x floor (0.96x) | floor 170 (0.94x) | kotlin 210 (1.17x) | vthreads 400 (2.22x) | asyncio 2900 (16.1x) | uvloop 1400 (7.78x)
+ * </pre>
  */
 public final class BenchMain {
     /*
      * Who measures what, per figure:
      * - aio4j, figures 1-4, 6, 7 and 9: JMH through its Runner API (JmhFigures), one fork per
-     *   benchmark (figure 9: AsyncGenFigure, which also runs one benchmark in the portable mode).
+     *   benchmark (figure 9: AsyncGenFigure, which also runs one benchmark in the portable mode;
+     *   figure 1: the continuation floor too, in the same JMH run, under the aio4j variant).
      * - kotlin, vthreads: one child JVM per figure ("--child <variant> <figure>"), which warms up and
      *   returns the median of its measurements (Samples). A child per figure keeps the JIT profile
      *   and the heap of one scenario out of the next, as JMH's fork does for aio4j.
@@ -257,7 +269,8 @@ public final class BenchMain {
                 }
                 Path log = logDir.resolve(figure.id() + "-" + variant.label + ".log");
                 Files.deleteIfExists(log);
-                System.err.printf(Locale.ROOT, "[aio4j-bench] %s: %s ...%n", figure.id(), variant.label);
+                System.err.printf(Locale.ROOT, "[aio4j-bench] %s: %s%s ...%n", figure.id(), variant.label,
+                        variant == Variant.AIO4J && figure.floorJmhMethod() != null ? " and its continuation floor" : "");
                 long start = System.nanoTime();
                 try {
                     results.put(variant, measure(variant, figure, log));
@@ -279,7 +292,9 @@ public final class BenchMain {
     /** Measures {@code figure} for {@code variant}; returns its values by metric key. */
     private Map<String, Double> measure(Variant variant, Figure figure, Path log) throws Exception {
         return switch (variant) {
-            case AIO4J -> figure.jmhMethod() != null
+            case AIO4J -> figure.floorJmhMethod() != null
+                    ? JmhFigures.runWithFloor(figure, plan, log)
+                    : figure.jmhMethod() != null
                     ? Map.of(figure.metric().key(), JmhFigures.run(figure, plan, log))
                     : inChildJvms(variant, figure, log);
             case KOTLIN, VTHREADS -> inChildJvms(variant, figure, log);
@@ -332,14 +347,26 @@ public final class BenchMain {
     }
 
     /**
-     * Formats one figure line: aio4j, its target (if the metric has one), then each peer with
-     * peer / aio4j.
+     * Formats one figure line: aio4j, its target (if the metric has one; for a target relative to a
+     * floor, then the floor with floor / aio4j), then each peer with peer / aio4j.
      */
     private String line(Figure figure, Figure.Metric metric, Map<Variant, Map<String, Double>> results) {
         Double aio4j = value(results, Variant.AIO4J, metric);
         StringBuilder line = new StringBuilder(metric.label(figure, plan)).append(": ");
         line.append("aio4j ").append(aio4j == null ? "n/a" : number(aio4j));
-        if (metric.hasTarget()) {
+        if (metric.targetTimesFloor()) {
+            Map<String, Double> own = results.get(Variant.AIO4J);
+            Double floor = own == null ? null : own.get(metric.floorKey());
+            double multiple = metric.target(figure, plan);
+            line.append(" | target <=").append(number(multiple)).append("x floor");
+            if (aio4j != null && floor != null) {
+                line.append(" (").append(ratio(aio4j / (multiple * floor))).append(')');
+            }
+            line.append(" | floor ").append(floor == null ? "n/a" : number(floor));
+            if (aio4j != null && floor != null) {
+                line.append(" (").append(ratio(floor / aio4j)).append(')');
+            }
+        } else if (metric.hasTarget()) {
             double target = metric.target(figure, plan);
             line.append(" | target <=").append(number(target));
             if (aio4j != null) {

@@ -9,12 +9,15 @@ import java.util.Locale;
  * <p>Each figure has an id (used on the command line, in the RESULT lines of child processes and by
  * {@code asyncio_bench.py}) and one or more {@link Metric}s, each printed as one line. Figures 1-5
  * have a target for aio4j; figures 6 and 7 (the {@code org.aio4j.sync} primitives) have none yet.
+ * Figure 1's target is relative: at most 1.1x its continuation floor ({@link ContinuationFloor}),
+ * which aio4j's JMH run measures beside it.
  * Figures 8 (echo), 9 (asyncgen), 10 (tls-echo), 11 (subprocess), 12 (watchdog) and 13 (echo-group) have lines of
  * their own and are measured by their own classes.
  */
 enum Figure {
-    PING_PONG("ping-pong", "pingPong", 0,
-            new Metric("ping-pong", "ping-pong", "ns/switch", 200, false)),
+    /** Two tasks handing a future back and forth; target: at most 1.1x the continuation floor of the same run. */
+    PING_PONG("ping-pong", "pingPong", "pingPongFloor", 0,
+            Metric.timesFloor("ping-pong", "ping-pong", "ns/switch", 1.1)),
     SLEEP0("sleep0", "sleep0", 0,
             new Metric("sleep0", "sleep(0) loop", "ns/iter", 50, false)),
     SLEEP0_PAIR("sleep0-pair", "sleep0Pair", 0,
@@ -75,14 +78,34 @@ enum Figure {
      * @param key the key of the RESULT line that reports it
      * @param label the line's label, without the unit; {@code %s} stands for the task count ("1M")
      * @param unit the unit of the values, e.g. "ns/switch"
-     * @param target aio4j's target for the full-size run (an upper bound), or NaN if it has none
+     * @param target aio4j's target for the full-size run (an upper bound), or NaN if it has none;
+     *     if {@code targetTimesFloor}, a multiple of the figure's floor instead of a value
      * @param targetScalesWithCount whether the target is a total that shrinks with quick mode's
      *     smaller count (true for the seconds of figure 4, false for per-operation figures)
+     * @param targetTimesFloor whether the target is {@code target} times the floor that aio4j's JMH
+     *     run measures beside the figure ({@link Figure#floorJmhMethod()}), reported under
+     *     {@link #floorKey()}
      */
-    record Metric(String key, String label, String unit, double target, boolean targetScalesWithCount) {
+    record Metric(String key, String label, String unit, double target, boolean targetScalesWithCount,
+            boolean targetTimesFloor) {
+        /** A metric with a fixed target (NaN: none). */
+        Metric(String key, String label, String unit, double target, boolean targetScalesWithCount) {
+            this(key, label, unit, target, targetScalesWithCount, false);
+        }
+
         /** A metric without a target: its line has no target column. */
         Metric(String key, String label, String unit) {
-            this(key, label, unit, Double.NaN, false);
+            this(key, label, unit, Double.NaN, false, false);
+        }
+
+        /** A metric whose target is at most {@code multiple} times the figure's floor measured in the same run. */
+        static Metric timesFloor(String key, String label, String unit, double multiple) {
+            return new Metric(key, label, unit, multiple, false, true);
+        }
+
+        /** The key under which aio4j's results hold the floor of a {@link #targetTimesFloor()} metric. */
+        String floorKey() {
+            return key + "-floor";
         }
 
         /** Whether aio4j has a target for this metric. */
@@ -100,7 +123,10 @@ enum Figure {
             return String.format(Locale.ROOT, "RESULT %s %.6g %s", key, value, unit);
         }
 
-        /** The target of aio4j for the size of this plan. */
+        /**
+         * The target of aio4j for the size of this plan; for a {@link #targetTimesFloor()} metric,
+         * the multiple of the floor.
+         */
         double target(Figure figure, Plan plan) {
             return targetScalesWithCount ? target * plan.count(figure.fullCount) / figure.fullCount : target;
         }
@@ -108,12 +134,18 @@ enum Figure {
 
     private final String id;
     private final String jmhMethod;
+    private final String floorJmhMethod;
     private final int fullCount;
     private final List<Metric> metrics;
 
     Figure(String id, String jmhMethod, int fullCount, Metric... metrics) {
+        this(id, jmhMethod, null, fullCount, metrics);
+    }
+
+    Figure(String id, String jmhMethod, String floorJmhMethod, int fullCount, Metric... metrics) {
         this.id = id;
         this.jmhMethod = jmhMethod;
+        this.floorJmhMethod = floorJmhMethod;
         this.fullCount = fullCount;
         this.metrics = List.of(metrics);
     }
@@ -125,6 +157,14 @@ enum Figure {
     /** The JMH benchmark method of {@link Aio4jBenchmarks}, or null if aio4j is not measured by JMH. */
     String jmhMethod() {
         return jmhMethod;
+    }
+
+    /**
+     * The JMH benchmark method of {@link Aio4jBenchmarks} that measures this figure's floor in the
+     * same JMH run as {@link #jmhMethod()}, or null if the figure has no floor (all but figure 1).
+     */
+    String floorJmhMethod() {
+        return floorJmhMethod;
     }
 
     List<Metric> metrics() {

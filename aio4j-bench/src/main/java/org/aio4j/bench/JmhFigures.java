@@ -24,7 +24,9 @@ final class JmhFigures {
      * other variants report the median of their measurements, rather than JMH's mean:
      * - time-based benchmarks (figures 1-3, 6, 7): each iteration's score is the mean time per
      *   operation over the iteration (@OperationsPerInvocation divides by the switches, items or
-     *   acquisitions); figure 9 runs several such benchmarks in one call (runAll), one fork each;
+     *   acquisitions); figure 9 runs several such benchmarks in one call (runAll), one fork each,
+     *   and so does figure 1 with its continuation floor (runWithFloor), so that the target's
+     *   reference is measured in the same run, by the same harness, right after aio4j;
      * - the single-shot benchmark (figure 4): each iteration is one spawn+gather.
      * JMH's own report goes to a log file, so that the harness prints only its one line per figure.
      */
@@ -67,6 +69,22 @@ final class JmhFigures {
             throw new RunnerException("JMH returned no results for " + benchmark + "; see " + log);
         }
         return Samples.median(scores);
+    }
+
+    /**
+     * Runs the time-based JMH benchmark of {@code figure} and its floor benchmark
+     * ({@link Figure#floorJmhMethod()}) in one JMH run, one fork each, and returns the median of
+     * each, in ns, under the metric's key and {@link Figure.Metric#floorKey()}.
+     *
+     * @param log where JMH writes its report (of both benchmarks)
+     * @throws RunnerException if either benchmark fails or JMH cannot run it (then neither value is reported)
+     */
+    static Map<String, Double> runWithFloor(Figure figure, Plan plan, Path log) throws RunnerException {
+        Figure.Metric metric = figure.metric();
+        Map<String, Double> medians = runAll(Aio4jBenchmarks.class,
+                List.of(figure.jmhMethod(), figure.floorJmhMethod()), List.of(), plan, log);
+        return Map.of(metric.key(), medians.get(figure.jmhMethod()),
+                metric.floorKey(), medians.get(figure.floorJmhMethod()));
     }
 
     /**
