@@ -85,6 +85,19 @@ class TaskTest {
     }
 
     @AioTest
+    void renamingATaskToNullGivesItBackItsDefaultName() {
+        Task<Void> named = Aio.createTask(Aio.async(() -> { }), "worker-1");
+        Task<Void> unnamed = Aio.createTask(Aio.async(() -> { }));
+        String defaultName = unnamed.getName();
+        unnamed.setName(null);
+        assertThat(unnamed.getName()).isEqualTo(defaultName);
+        named.setName(null);
+        assertThat(named.getName()).matches("Task-\\d+");
+        Aio.await(named);
+        Aio.await(unnamed);
+    }
+
+    @AioTest
     void defaultTaskNumbersIncrease() {
         Task<Void> first = Aio.createTask(Aio.async(() -> { }));
         Task<Void> second = Aio.createTask(Aio.async(() -> { }));

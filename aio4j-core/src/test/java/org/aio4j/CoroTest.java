@@ -204,6 +204,19 @@ class CoroTest {
     }
 
     @Test
+    void inDebugModeAnUnnamedCoroutineKeepsTheNameOfItsCreationSiteAfterItRan() {
+        String[] names = Aio.run(Aio.async(() -> {
+            Aio.runningLoop().setDebug(true);
+            Coro<Integer> c = Aio.async(() -> 1);
+            String before = c.name();
+            Aio.await(c);
+            return new String[] {before, c.name()};
+        }));
+        assertThat(names[0]).contains("CoroTest");
+        assertThat(names[1]).isEqualTo(names[0]);
+    }
+
+    @Test
     void asyncWithNullBodyIsRejected() {
         assertThatThrownBy(() -> Aio.async((AsyncSupplier<Object>) null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("async(null)");
