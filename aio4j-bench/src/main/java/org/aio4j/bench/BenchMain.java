@@ -68,6 +68,15 @@ import org.aio4j.Aio;
  * <pre>
  * ping-pong ns/switch: aio4j 180 | target &lt;=1.1x floor (0.96x) | floor 170 (0.94x) | kotlin 210 (1.17x) | vthreads 400 (2.22x) | asyncio 2900 (16.1x) | uvloop 1400 (7.78x)
  * </pre>
+ *
+ * <p>Figures 4 and 5 have targets relative to a peer of the same run: spawn + gather no slower than
+ * plain virtual threads ({@code target <=vthreads}), a parked task's live heap at most a parked
+ * virtual thread's plus 64 bytes ({@code <=vthreads+64}), and its RSS at most asyncio's
+ * ({@code <=asyncio}); the ratio is aio4j / (that peer's value + the allowance).
+ *
+ * <p>{@code --only aio4j,vthreads} runs only the variants named (the others' columns show n/a), and
+ * the environment variable {@code AIO4J_BENCH_JVM_FLAGS} adds flags to every JVM of the run (see
+ * {@link #JVM_FLAGS}).
  */
 public final class BenchMain {
     /*
@@ -264,8 +273,8 @@ public final class BenchMain {
             Map<Variant, Map<String, Double>> results = new EnumMap<>(Variant.class);
             Map<Variant, String> failures = new EnumMap<>(Variant.class);
             for (Variant variant : Variant.values()) {
-                if (unavailable.containsKey(variant)) {
-                    continue;
+                if (unavailable.containsKey(variant) || hasNoEquivalent(variant, figure)) {
+                    continue; // its column shows n/a
                 }
                 Path log = logDir.resolve(figure.id() + "-" + variant.label + ".log");
                 Files.deleteIfExists(log);
@@ -366,6 +375,13 @@ public final class BenchMain {
             if (aio4j != null && floor != null) {
                 line.append(" (").append(ratio(floor / aio4j)).append(')');
             }
+        } else if (metric.targetPeer() != null) {
+            Double peer = value(results, Variant.parse(metric.targetPeer()), metric);
+            double plus = metric.target(figure, plan);
+            line.append(" | target <=").append(metric.targetPeer()).append(plus > 0 ? "+" + number(plus) : "");
+            if (aio4j != null && peer != null) {
+                line.append(" (").append(ratio(aio4j / (peer + plus))).append(')');
+            }
         } else if (metric.hasTarget()) {
             double target = metric.target(figure, plan);
             line.append(" | target <=").append(number(target));
@@ -389,6 +405,11 @@ public final class BenchMain {
     private static Double value(Map<Variant, Map<String, Double>> results, Variant variant, Figure.Metric metric) {
         Map<String, Double> values = results.get(variant);
         return values == null ? null : values.get(metric.key());
+    }
+
+    /** Whether {@code variant} has nothing to compare in {@code figure}: plain threads have no timeout scope. */
+    private static boolean hasNoEquivalent(Variant variant, Figure figure) {
+        return variant == Variant.VTHREADS && figure == Figure.TIMEOUT_SCOPE;
     }
 
     /** Whether {@code variant} reports {@code metric} at all (CPython has no JVM heap to report). */

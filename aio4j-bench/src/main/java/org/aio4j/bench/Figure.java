@@ -22,11 +22,16 @@ enum Figure {
             new Metric("sleep0", "sleep(0) loop", "ns/iter", 50, false)),
     SLEEP0_PAIR("sleep0-pair", "sleep0Pair", 0,
             new Metric("sleep0-pair", "sleep(0) x2 tasks", "ns/switch", 200, false)),
+    /** Spawn and gather; target: no slower than plain virtual threads doing the same in the same run. */
     GATHER("gather", "gather", Workload.GATHER_TASKS,
-            new Metric("gather", "spawn+gather %s tasks", "s", 0.8, true)),
+            Metric.relativeTo("gather", "spawn+gather %s tasks", "s", "vthreads", 0)),
+    /**
+     * Parked tasks; targets: a live heap at most a parked virtual thread's + 64 bytes, and an RSS
+     * at most CPython asyncio's, both measured in the same run.
+     */
     MEMORY("memory", null, Workload.MEMORY_TASKS,
-            new Metric("memory-heap", "%s parked tasks, live heap", "bytes/task", 700, false),
-            new Metric("memory-rss", "%s parked tasks, RSS", "bytes/task", 700, false)),
+            Metric.relativeTo("memory-heap", "%s parked tasks, live heap", "bytes/task", "vthreads", 64),
+            Metric.relativeTo("memory-rss", "%s parked tasks, RSS", "bytes/task", "asyncio", 0)),
     QUEUE("queue", "queue", 0,
             new Metric("queue", "queue(" + Workload.QUEUE_SIZE + ") producer->consumer", "ns/item")),
     LOCK("lock", "lock", 0,
@@ -87,20 +92,28 @@ enum Figure {
      *     {@link #floorKey()}
      */
     record Metric(String key, String label, String unit, double target, boolean targetScalesWithCount,
-            boolean targetTimesFloor) {
+            boolean targetTimesFloor, String targetPeer) {
         /** A metric with a fixed target (NaN: none). */
         Metric(String key, String label, String unit, double target, boolean targetScalesWithCount) {
-            this(key, label, unit, target, targetScalesWithCount, false);
+            this(key, label, unit, target, targetScalesWithCount, false, null);
         }
 
         /** A metric without a target: its line has no target column. */
         Metric(String key, String label, String unit) {
-            this(key, label, unit, Double.NaN, false, false);
+            this(key, label, unit, Double.NaN, false, false, null);
         }
 
         /** A metric whose target is at most {@code multiple} times the figure's floor measured in the same run. */
         static Metric timesFloor(String key, String label, String unit, double multiple) {
-            return new Metric(key, label, unit, multiple, false, true);
+            return new Metric(key, label, unit, multiple, false, true, null);
+        }
+
+        /**
+         * A metric whose target is at most {@code peer}'s value (a variant's label) plus {@code plus},
+         * both measured in the same run; {@link #target} then holds {@code plus}.
+         */
+        static Metric relativeTo(String key, String label, String unit, String peer, double plus) {
+            return new Metric(key, label, unit, plus, false, false, peer);
         }
 
         /** The key under which aio4j's results hold the floor of a {@link #targetTimesFloor()} metric. */
