@@ -181,7 +181,7 @@ final class Strands {
      * otherwise be scheduled by the loop: they would run on the loop thread, hold it while they
      * compute, and stall when it stops. The JDK always submits a virtual thread's one continuation
      * object, so the strand recognises its own (recorded at start) and forwards any other to the
-     * JDK's scheduler. The cost is one short-lived builder object per task.
+     * JDK's scheduler. It costs nothing extra: the strand is an object per task anyway.
      *
      * Detecting blocking calls: the loop runs the strand's step, which runs the continuation. It
      * returns when the virtual thread parks. If the strand did not park at an await (suspend or

@@ -37,6 +37,9 @@ final class ContinuationFloor {
      * parks, and the 2 * rounds passes resume the peer exactly 2 * rounds times (the follower's last
      * pass resumes the leader's last wait). A lost wake-up leaves a player parked with the deque
      * empty, which the caller reports rather than hangs on.
+     *
+     * The builder lookup below repeats the one in aio4j-core's Strands on purpose: that class is
+     * package-private to the core, and the floor must not run any aio4j code.
      */
 
     /** {@code (Executor)Thread.Builder.OfVirtual}: the JDK's builder of virtual threads with a given scheduler, or null. */
