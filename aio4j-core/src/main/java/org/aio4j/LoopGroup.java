@@ -183,7 +183,8 @@ public final class LoopGroup implements AutoCloseable {
         }
         EventLoop loop = runner.getLoop();
         w.loop = loop;
-        w.started.countDown();
+        // Opened by the loop's first callback, so that create() returns only once every loop runs.
+        loop.callSoon(w.started::countDown);
         try {
             loop.runForever();
         } catch (Throwable t) {
